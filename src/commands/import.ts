@@ -1,0 +1,98 @@
+// followup import customers|orders|complaints FILE
+import fs from 'node:fs';
+import { Option } from 'commander';
+import { newCommand, type Context } from '../core/command.js';
+import { ProgressBar } from '../core/output.js';
+import { parseKind } from '../domain/columns.js';
+import { parseDelimiter, parseEncoding } from '../import/decode.js';
+import { importExport, type ImportResult } from '../import/importer.js';
+import { t } from '../messages/index.js';
+import { openDatabase } from '../storage/db.js';
+
+interface ImportFlags {
+  encoding?: string;
+  delimiter?: string;
+  map?: string[];
+  rejects?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** Progress is drawn only for files big enough to make someone wait. */
+const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
+
+export function importCommand(ctx: Context) {
+  return newCommand('import')
+    .description(t('import.description'))
+    .argument('<kind>', t('import.arg.kind'))
+    .argument('<file>', t('import.arg.file'))
+    .addOption(new Option('--encoding <encoding>', t('import.option.encoding')))
+    .addOption(new Option('--delimiter <delimiter>', t('import.option.delimiter')))
+    .addOption(new Option('--map <header=field>', t('import.option.map')).argParser(collect))
+    .addOption(new Option('--rejects <file>', t('import.option.rejects')))
+    .addOption(new Option('--dry-run', t('import.option.dryRun')))
+    .addOption(new Option('--json', t('option.json')))
+    .addHelpText('after', '\n' + t('import.examples'))
+    .action(async (kindArg: string, file: string, flags: ImportFlags) => {
+      // Validate every flag before touching the database or the file.
+      const kind = parseKind(kindArg);
+      const encoding = flags.encoding === undefined ? undefined : parseEncoding(flags.encoding);
+      const delimiter = flags.delimiter === undefined ? undefined : parseDelimiter(flags.delimiter);
+
+      // A dry run of a database that does not exist yet validates against an empty one in memory.
+      const dbPath = ctx.dbPath();
+      const db = flags.dryRun && !fs.existsSync(dbPath) ? openDatabase(':memory:', { create: true }) : openDatabase(dbPath, { create: true });
+      let progress: ProgressBar | undefined;
+      try {
+        const result = await importExport(db, {
+          kind,
+          file,
+          encoding,
+          delimiter,
+          map: flags.map,
+          rejectsFile: flags.rejects,
+          dryRun: flags.dryRun,
+          cwd: ctx.cwd,
+          onProgress: (bytes, total, rows) => {
+            if (total !== undefined && total < PROGRESS_MIN_BYTES) return;
+            progress ??= new ProgressBar(ctx.out, t('import.progress', { file: file === '-' ? 'stdin' : file }), total);
+            progress.update(bytes, rows);
+          },
+        });
+        progress?.done();
+        report(ctx, result, flags.json ?? false);
+      } finally {
+        progress?.done();
+        db.close();
+      }
+    });
+}
+
+function report(ctx: Context, result: ImportResult, json: boolean): void {
+  if (json) {
+    ctx.out.data(JSON.stringify(result));
+    return;
+  }
+  const { out } = ctx;
+  out.info(
+    t('import.summary', {
+      file: result.file,
+      rows: result.rows,
+      inserted: result.inserted,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      rejected: result.rejected,
+      duplicates: result.duplicates,
+      seconds: result.seconds.toFixed(2),
+      rate: result.rowsPerSecond,
+    }),
+  );
+  if (result.duplicates > 0) out.info(t('import.duplicatesNote', { count: result.duplicates }));
+  if (result.rejectsFile) out.warn(t('import.rejectsWritten', { count: result.rejected, path: result.rejectsFile }));
+  if (result.dryRun) out.info(t('import.summaryDryRun'));
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+

@@ -1,0 +1,70 @@
+// Where output goes: data to stdout, messages and progress to stderr (so `--json > file` stays
+// clean), colour only on a terminal and never when NO_COLOR is set (https://no-color.org).
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Output {
+  /** Data: the thing the user asked for (JSON, tables, CSV). */
+  data(text: string): void;
+  /** Messages: summaries, notes, warnings. */
+  info(text: string): void;
+  warn(text: string): void;
+  error(text: string): void;
+  /** Is stderr a terminal (progress bars, colour)? */
+  readonly interactive: boolean;
+  readonly colour: ChalkInstance;
+}
+
+export function colourEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+export function consoleOutput(env: NodeJS.ProcessEnv = process.env): Output {
+  const colour = new Chalk({ level: colourEnabled(process.stderr, env) ? 1 : 0 });
+  return {
+    data: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+    info: (text) => process.stderr.write(text + '\n'),
+    warn: (text) => process.stderr.write(colour.yellow(text) + '\n'),
+    error: (text) => process.stderr.write(colour.red(text) + '\n'),
+    interactive: Boolean(process.stderr.isTTY),
+    colour,
+  };
+}
+
+/**
+ * A one-line progress bar redrawn in place on stderr, at most ten times a second so that drawing
+ * never shows up in a profile. Does nothing when stderr is not a terminal.
+ */
+export class ProgressBar {
+  private lastDraw = 0;
+  private drawn = false;
+
+  constructor(
+    private readonly out: Output,
+    private readonly label: string,
+    private readonly total: number | undefined,
+  ) {}
+
+  update(done: number, rows: number): void {
+    if (!this.out.interactive) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.drawn = true;
+    let line = `${this.label} `;
+    if (this.total && this.total > 0) {
+      const share = Math.min(1, done / this.total);
+      const width = 30;
+      const filled = Math.round(share * width);
+      line += `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% `;
+    }
+    line += `${rows.toLocaleString('en-US')}`;
+    process.stderr.write(`\r${line}\x1b[K`);
+  }
+
+  done(): void {
+    if (this.drawn) process.stderr.write('\r\x1b[K');
+  }
+}

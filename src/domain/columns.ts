@@ -1,0 +1,150 @@
+// What each kind of export holds, and the many names its columns arrive under.
+//
+// CRMs, ERPs and helpdesks each name their columns differently (客户编号 / 客户ID / 会员编号 /
+// customer_id …), and Excel users rename them. A header is matched after normalising it (full-width
+// to half-width, case, spaces, underscores, a "(必填)" or "*" marker removed), so the alias lists
+// only need the distinct words.
+
+import { UserError, UsageError } from '../core/errors.js';
+import { t, type MessageId } from '../messages/index.js';
+import { halfWidth } from './values.js';
+
+export type ImportKind = 'customers' | 'orders' | 'complaints';
+export const IMPORT_KINDS: readonly ImportKind[] = ['customers', 'orders', 'complaints'];
+
+export type FieldType = 'text' | 'phone' | 'email' | 'date' | 'datetime' | 'amount' | 'flag';
+
+export interface FieldSpec {
+  field: string;
+  type: FieldType;
+  required: boolean;
+  aliases: readonly string[];
+}
+
+const ID_ALIASES = ['id', '编号', 'ID号'];
+
+export const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
+  customers: [
+    { field: 'id', type: 'text', required: true, aliases: [...ID_ALIASES, '客户编号', '客户ID', '客户id', '客户号', '客户代码', '会员编号', '会员ID', '会员号', '会员卡号', 'customer_id', 'customerid', 'customer_no', 'customer id', 'member_id', 'client_id'] },
+    { field: 'name', type: 'text', required: true, aliases: ['客户姓名', '姓名', '客户名称', '客户名', '名称', '会员姓名', '联系人', 'name', 'customer_name', 'full_name', 'customer'] },
+    { field: 'phone', type: 'phone', required: false, aliases: ['手机', '手机号', '手机号码', '联系电话', '电话', '电话号码', '联系方式', '移动电话', 'mobile', 'phone', 'cellphone', 'cell', 'tel', 'telephone', 'phone_number', 'mobile_phone'] },
+    { field: 'email', type: 'email', required: false, aliases: ['邮箱', '电子邮箱', '电子邮件', '邮件', 'email', 'e-mail', 'mail', 'email_address'] },
+    { field: 'city', type: 'text', required: false, aliases: ['城市', '所在城市', '地区', '所在地', 'city', 'region'] },
+    { field: 'signupDate', type: 'date', required: false, aliases: ['注册时间', '注册日期', '开户日期', '入会时间', '入会日期', '创建时间', '建档日期', 'signup_date', 'signup', 'registered_at', 'register_date', 'created_at', 'join_date'] },
+    { field: 'tier', type: 'text', required: false, aliases: ['会员等级', '等级', '客户等级', '客户级别', '级别', 'vip等级', 'tier', 'level', 'member_level', 'grade'] },
+    { field: 'doNotCall', type: 'flag', required: false, aliases: ['拒绝回访', '勿扰', '免打扰', '禁止回访', '不回访', '拒绝来电', 'do_not_call', 'dnc', 'no_call'] },
+    { field: 'preferredTime', type: 'text', required: false, aliases: ['偏好联系时间', '联系时间', '方便联系时间', '首选联系时间', '回访时间偏好', 'preferred_time', 'preferred_contact_time', 'contact_time'] },
+  ],
+  orders: [
+    { field: 'id', type: 'text', required: true, aliases: [...ID_ALIASES, '订单号', '订单编号', '订单ID', '单号', '订单id', 'order_id', 'orderid', 'order_no', 'order_number'] },
+    { field: 'customerId', type: 'text', required: true, aliases: ['客户编号', '客户ID', '客户id', '客户号', '会员编号', '会员ID', '会员号', '会员卡号', '买家ID', 'customer_id', 'customerid', 'customer_no', 'member_id', 'client_id'] },
+    { field: 'orderedAt', type: 'datetime', required: true, aliases: ['下单时间', '订单日期', '下单日期', '订单时间', '购买时间', '购买日期', '交易时间', '成交时间', '创建时间', 'order_date', 'ordered_at', 'order_time', 'created_at', 'purchase_date', 'date'] },
+    { field: 'amount', type: 'amount', required: true, aliases: ['金额', '订单金额', '实付金额', '支付金额', '成交金额', '订单总额', '总金额', '实收金额', 'amount', 'total', 'order_amount', 'price', 'paid'] },
+    { field: 'product', type: 'text', required: false, aliases: ['商品', '商品名称', '产品', '产品名称', '品名', '商品名', 'product', 'product_name', 'item', 'sku'] },
+    { field: 'channel', type: 'text', required: false, aliases: ['渠道', '购买渠道', '销售渠道', '下单渠道', '来源', '订单来源', '店铺', 'channel', 'source', 'store'] },
+  ],
+  complaints: [
+    { field: 'id', type: 'text', required: true, aliases: [...ID_ALIASES, '工单编号', '工单号', '工单ID', '投诉编号', '投诉单号', '投诉ID', 'ticket_id', 'ticketid', 'ticket_no', 'complaint_id', 'case_id'] },
+    { field: 'customerId', type: 'text', required: true, aliases: ['客户编号', '客户ID', '客户id', '客户号', '会员编号', '会员ID', '会员号', 'customer_id', 'customerid', 'customer_no', 'member_id', 'client_id'] },
+    { field: 'openedAt', type: 'datetime', required: true, aliases: ['投诉时间', '投诉日期', '创建时间', '受理时间', '提交时间', '登记时间', 'opened_at', 'open_date', 'created_at', 'complaint_date', 'date'] },
+    { field: 'resolvedAt', type: 'datetime', required: false, aliases: ['解决时间', '处理完成时间', '完成时间', '结案时间', '关闭时间', '解决日期', 'resolved_at', 'resolve_date', 'closed_at', 'close_date'] },
+    { field: 'status', type: 'text', required: false, aliases: ['状态', '处理状态', '工单状态', 'status', 'state'] },
+    { field: 'category', type: 'text', required: false, aliases: ['类别', '投诉类别', '投诉类型', '问题类型', '问题分类', '分类', 'category', 'type', 'complaint_type'] },
+    { field: 'description', type: 'text', required: false, aliases: ['描述', '问题描述', '投诉内容', '内容', '详情', '客户反馈', 'description', 'details', 'content', 'summary'] },
+  ],
+};
+
+export function parseKind(value: string): ImportKind {
+  const kind = value.trim().toLowerCase();
+  if ((IMPORT_KINDS as readonly string[]).includes(kind)) return kind as ImportKind;
+  throw new UsageError('error.kind', { kind: value });
+}
+
+/** 会员 编号(必填)* → 会员编号; Customer_ID → customerid. */
+export function normaliseHeader(header: string): string {
+  return halfWidth(header)
+    .toLowerCase()
+    .replace(/[(\[【].*?[)\]】]/g, '') // "(必填)", "[yuan]", "【选填】"
+    .replace(/[\s_\-*:.]/g, '');
+}
+
+/** Where each field is in the row, and the columns no field claims (kept so nothing is lost). */
+export interface HeaderMapping {
+  kind: ImportKind;
+  headers: string[];
+  fieldIndex: Map<string, number>;
+  extras: { header: string; index: number }[];
+}
+
+/** Parses repeated `--map "HEADER=field"` values. */
+export function parseMapOptions(kind: ImportKind, values: readonly string[]): Map<string, string> {
+  const fields = FIELDS[kind].map((f) => f.field);
+  const overrides = new Map<string, string>();
+  for (const value of values) {
+    const at = value.lastIndexOf('=');
+    if (at <= 0 || at === value.length - 1) throw new UsageError('error.badMap', { value, fields: fields.join(', ') });
+    const header = value.slice(0, at);
+    const field = value.slice(at + 1).trim();
+    if (!fields.includes(field)) {
+      throw new UsageError('error.badMapField', { value, field, kind, fields: fields.join(', ') });
+    }
+    overrides.set(normaliseHeader(header), field);
+  }
+  return overrides;
+}
+
+export function mapHeader(
+  kind: ImportKind,
+  headers: string[],
+  overrides: Map<string, string>,
+  fileLabel: string,
+): HeaderMapping {
+  const specs = FIELDS[kind];
+  const fieldIndex = new Map<string, number>();
+  const claimedBy = new Map<string, string>();
+  const extras: { header: string; index: number }[] = [];
+  const aliasToField = new Map<string, string>();
+  for (const spec of specs) {
+    aliasToField.set(normaliseHeader(spec.field), spec.field);
+    for (const alias of spec.aliases) aliasToField.set(normaliseHeader(alias), spec.field);
+  }
+
+  headers.forEach((header, index) => {
+    const key = normaliseHeader(header);
+    const field = overrides.get(key) ?? aliasToField.get(key);
+    if (field === undefined || key === '') {
+      extras.push({ header, index });
+      return;
+    }
+    const previous = claimedBy.get(field);
+    if (previous !== undefined) {
+      // Two columns for one field: an explicit --map wins; otherwise the user must say which.
+      if (overrides.get(key) === field) {
+        extras.push({ header: previous, index: fieldIndex.get(field)! });
+      } else if (overrides.get(normaliseHeader(previous)) === field) {
+        extras.push({ header, index });
+        return;
+      } else {
+        throw new UserError('error.duplicateColumn', { file: fileLabel, first: previous, second: header, field: fieldLabel(field) });
+      }
+    }
+    fieldIndex.set(field, index);
+    claimedBy.set(field, header);
+  });
+
+  const missing = specs.filter((s) => s.required && !fieldIndex.has(s.field));
+  if (missing.length > 0) {
+    throw new UserError('error.missingColumns', {
+      file: fileLabel,
+      fields: missing.map((s) => fieldLabel(s.field)).join(', '),
+      field: missing[0].field,
+      found: headers.map((h) => `"${h}"`).join(', ') || t('word.none'),
+      accepted: missing.map((s) => s.aliases.filter((a) => !ID_ALIASES.includes(a)).slice(0, 8).join('/')).join('; '),
+    });
+  }
+  return { kind, headers, fieldIndex, extras };
+}
+
+export function fieldLabel(field: string): string {
+  return t(`field.${field}` as MessageId);
+}

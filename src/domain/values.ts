@@ -1,0 +1,263 @@
+// Parsers for the values that CRM exports carry: dates, amounts, phone numbers, yes/no flags.
+//
+// Every parser takes the cell text as the export has it and returns either a normalised value
+// or a Problem (a message id plus its parameters), never throws: one bad cell must reject one
+// row, not stop an import of a million rows. Problems are message ids rather than text so that
+// the rejects report is written in the user's language.
+
+import type { MessageId } from '../messages/index.js';
+
+export interface Problem {
+  problem: MessageId;
+  params?: Record<string, string | number>;
+}
+export type Parsed<T> = { value: T } | Problem;
+
+export function isProblem<T>(p: Parsed<T>): p is Problem {
+  return (p as Problem).problem !== undefined;
+}
+
+/** Full-width digits, letters and punctuation (Excel on Chinese Windows, IME input) become ASCII. */
+export function halfWidth(text: string): string {
+  // NFKC maps ０-９, Ａ-Ｚ, （）：／ etc. to their ASCII forms and leaves CJK alone.
+  return text.normalize('NFKC').replace(/\u3000/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function daysIn(y: number, m: number): number {
+  return m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1];
+}
+
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+const pad4 = (n: number) => String(n).padStart(4, '0');
+
+/** Exports are local China time; an instant given in UTC (`Z`) or another offset is shown in it. */
+export const CHINA_OFFSET_MINUTES = 8 * 60;
+
+// 2026-11-03, 2026/11/3, 2026.11.03, 2026年11月3日, each optionally followed by a time:
+// "14:05", "14:05:30", "14:05:30.123", "下午2:05", "14时05分", and optionally by Z or +08:00.
+const DATE_RE =
+  /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s*T\s*|\s+|(?=[上下]午))(上午|下午|am|pm)?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:分\s*)?(?:[:]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*(am|pm)?)?\s*(z|[+-]\d{2}:?\d{2})?$/i;
+const COMPACT_RE = /^(\d{4})(\d{2})(\d{2})$/;
+// Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug is baked into that epoch).
+const EXCEL_SERIAL_RE = /^\d{1,5}(\.\d+)?$/;
+
+/**
+ * Parses a date or a date-time. Returns `YYYY-MM-DD` when the cell has no time and
+ * `YYYY-MM-DDTHH:MM:SS` (China local time) when it has one: ISO-8601 text sorts and compares
+ * correctly as a string in SQLite and PostgreSQL alike.
+ */
+export function parseDateTime(cell: string): Parsed<string> {
+  const text = halfWidth(cell);
+  if (text === '') return { problem: 'value.dateEmpty' };
+
+  const compact = COMPACT_RE.exec(text);
+  if (compact) return checkedDate(text, +compact[1], +compact[2], +compact[3]);
+
+  if (EXCEL_SERIAL_RE.test(text)) return fromExcelSerial(text);
+
+  const m = DATE_RE.exec(text);
+  if (!m) return { problem: 'value.dateFormat', params: { value: cell } };
+  const [, y, mo, d, meridiem1, hh, mm, ss, meridiem2, zone] = m;
+  if (hh === undefined) return checkedDate(text, +y, +mo, +d);
+
+  let hour = +hh;
+  const meridiem = (meridiem1 ?? meridiem2 ?? '').toLowerCase();
+  if (meridiem === '下午' || meridiem === 'pm') {
+    if (hour > 12) return { problem: 'value.dateInvalid', params: { value: cell } };
+    if (hour < 12) hour += 12;
+  } else if ((meridiem === '上午' || meridiem === 'am') && hour === 12) {
+    hour = 0;
+  }
+  const minute = +mm;
+  const second = ss === undefined ? 0 : +ss;
+  const date = checkedDate(text, +y, +mo, +d);
+  if (isProblem(date)) return date;
+  if (hour > 23 || minute > 59 || second > 59) return { problem: 'value.dateInvalid', params: { value: cell } };
+
+  if (zone) {
+    const offset = zone.toLowerCase() === 'z' ? 0 : zoneMinutes(zone);
+    const utcMs = Date.UTC(+y, +mo - 1, +d, hour, minute, second) - offset * 60_000;
+    return { value: isoLocal(new Date(utcMs + CHINA_OFFSET_MINUTES * 60_000)) };
+  }
+  return { value: `${date.value}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}` };
+}
+
+/** Like parseDateTime but keeps only the calendar day (a signup date has no useful time). */
+export function parseDate(cell: string): Parsed<string> {
+  const parsed = parseDateTime(cell);
+  return isProblem(parsed) ? parsed : { value: parsed.value.slice(0, 10) };
+}
+
+function zoneMinutes(zone: string): number {
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (+digits.slice(0, 2) * 60 + +digits.slice(2, 4));
+}
+
+function isoLocal(shifted: Date): string {
+  // `shifted` holds China local time in its UTC fields.
+  return (
+    `${pad4(shifted.getUTCFullYear())}-${pad2(shifted.getUTCMonth() + 1)}-${pad2(shifted.getUTCDate())}` +
+    `T${pad2(shifted.getUTCHours())}:${pad2(shifted.getUTCMinutes())}:${pad2(shifted.getUTCSeconds())}`
+  );
+}
+
+function checkedDate(original: string, y: number, m: number, d: number): Parsed<string> {
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m)) {
+    return { problem: 'value.dateInvalid', params: { value: original } };
+  }
+  return { value: `${pad4(y)}-${pad2(m)}-${pad2(d)}` };
+}
+
+function fromExcelSerial(text: string): Parsed<string> {
+  const serial = Number(text);
+  // 1 is 1900-01-01; 2958465 is 9999-12-31, but anything past 2200 is a typo, not a date.
+  if (!(serial >= 1 && serial < 110_000)) return { problem: 'value.dateInvalid', params: { value: text } };
+  const days = Math.floor(serial);
+  const base = Date.UTC(1899, 11, 30) + days * 86_400_000;
+  const day = new Date(base);
+  const datePart = `${pad4(day.getUTCFullYear())}-${pad2(day.getUTCMonth() + 1)}-${pad2(day.getUTCDate())}`;
+  const fraction = serial - days;
+  if (fraction === 0) return { value: datePart };
+  const seconds = Math.round(fraction * 86_400);
+  if (seconds >= 86_400) return { value: datePart };
+  return {
+    value: `${datePart}T${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor((seconds % 3600) / 60))}:${pad2(seconds % 60)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money
+
+// Currency marks seen in exports: ¥ (and full-width ￥, which NFKC maps to ¥), 元, RMB, CNY, 人民币.
+const CURRENCY_RE = /^(?:¥|rmb|cny|人民币)|(?:元|rmb|cny)$/gi;
+const AMOUNT_RE = /^(-)?(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Parses an amount in yuan into integer fen (分), so sums are exact. Accepts `¥1,234.50`,
+ * `1234.5元`, `1,234`, `RMB 99`, `(50)` for a negative. Sub-fen digits are accepted only when
+ * they are zeros (Excel's `1234.5000`); anything else would need rounding and money is not rounded
+ * silently.
+ */
+export function parseAmountFen(cell: string): Parsed<number> {
+  let text = halfWidth(cell).replace(/\s+/g, '');
+  if (text === '') return { problem: 'value.amountEmpty' };
+  let negative = false;
+  if (/^\(.*\)$/.test(text)) {
+    negative = true;
+    text = text.slice(1, -1);
+  }
+  text = text.replace(CURRENCY_RE, '').replace(CURRENCY_RE, '');
+  // Thousands separators only between digit groups, so "1,2" (a European decimal comma) is refused.
+  if (/,/.test(text)) {
+    if (!/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) return { problem: 'value.amountFormat', params: { value: cell } };
+    text = text.replace(/,/g, '');
+  }
+  const m = AMOUNT_RE.exec(text);
+  if (!m) return { problem: 'value.amountFormat', params: { value: cell } };
+  const [, minus, whole, fraction = ''] = m;
+  if (fraction.length > 2 && /[1-9]/.test(fraction.slice(2))) {
+    return { problem: 'value.amountPrecision', params: { value: cell } };
+  }
+  if (whole.length > 13) return { problem: 'value.amountFormat', params: { value: cell } };
+  const fen = Number(whole) * 100 + Number((fraction + '00').slice(0, 2));
+  return { value: (negative || minus) && fen !== 0 ? -fen : fen };
+}
+
+/** Integer fen back to a yuan string for display: 123450 → "1,234.50". */
+export function formatYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}${whole}.${pad2(abs % 100)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone numbers
+
+export interface Phone {
+  /** E.164, e.g. +8613800138000. */
+  e164: string;
+  kind: 'mobile' | 'landline' | 'service' | 'international';
+}
+
+const MOBILE_RE = /^1[3-9]\d{9}$/;
+// 0 + area code (2–3 digits after the 0) + a 7–8 digit number: 010-12345678, 0755-1234567.
+const LANDLINE_RE = /^0[1-9]\d{8,10}$/;
+const SERVICE_RE = /^[48]00\d{7}$/;
+
+/**
+ * Normalises a Chinese phone number to E.164: `+86 138-0013-8000`, `86 13800138000`,
+ * `138 0013 8000`, `(010) 1234-5678`, `0086…`. Other countries are accepted when written with `+`.
+ */
+export function parsePhone(cell: string): Parsed<Phone> {
+  const text = halfWidth(cell);
+  if (text === '') return { problem: 'value.phoneEmpty' };
+  const international = text.startsWith('+') || text.startsWith('00');
+  let digits = text.replace(/[\s\-().·]/g, '').replace(/^\+/, '').replace(/^00/, '');
+  if (!/^\d+$/.test(digits)) return { problem: 'value.phoneFormat', params: { value: cell } };
+
+  const afterCountryCode = digits.startsWith('86') ? digits.slice(2).replace(/^0/, '') : '';
+  if (MOBILE_RE.test(afterCountryCode) || SERVICE_RE.test(afterCountryCode)) {
+    digits = afterCountryCode;
+  } else if (LANDLINE_RE.test('0' + afterCountryCode)) {
+    digits = '0' + afterCountryCode; // a landline written after +86 loses its trunk 0
+  } else if (international) {
+    if (digits.length >= 8 && digits.length <= 15) return { value: { e164: '+' + digits, kind: 'international' } };
+    return { problem: 'value.phoneFormat', params: { value: cell } };
+  }
+  if (MOBILE_RE.test(digits)) return { value: { e164: '+86' + digits, kind: 'mobile' } };
+  if (SERVICE_RE.test(digits)) return { value: { e164: '+86' + digits, kind: 'service' } };
+  if (LANDLINE_RE.test(digits)) return { value: { e164: '+86' + digits.slice(1), kind: 'landline' } };
+  return { problem: 'value.phoneFormat', params: { value: cell } };
+}
+
+/** 138****8000: enough for an agent to recognise a number, not enough to misuse it. */
+export function maskPhone(e164: string | null | undefined): string {
+  if (!e164) return '';
+  const national = e164.startsWith('+86') ? e164.slice(3) : e164;
+  if (national.length < 7) return '*'.repeat(national.length);
+  return national.slice(0, 3) + '****' + national.slice(-4);
+}
+
+/** +8613800138000 → 138 0013 8000; +861012345678 → 010-12345678: how the number is dialled. */
+export function displayPhone(e164: string | null | undefined): string {
+  if (!e164) return '';
+  if (!e164.startsWith('+86')) return e164;
+  const n = e164.slice(3);
+  if (MOBILE_RE.test(n)) return `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`;
+  if (SERVICE_RE.test(n)) return `${n.slice(0, 3)}-${n.slice(3, 6)}-${n.slice(6)}`;
+  const areaLength = /^[12]/.test(n) ? 2 : 3; // 010, 02x are the short area codes
+  return `0${n.slice(0, areaLength)}-${n.slice(areaLength)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags and e-mail
+
+const TRUE_WORDS = new Set(['是', '是的', '对', '需要', '拒绝', 'y', 'yes', 'true', 't', '1', '√', '✓', '✔']);
+const FALSE_WORDS = new Set(['否', '不', '不是', '无', '没有', 'n', 'no', 'false', 'f', '0', '×', '✗', '✘', 'x']);
+
+/** 是/否, Y/N, yes/no, true/false, 1/0, √/×. Empty is "not given" (null). */
+export function parseFlag(cell: string): Parsed<boolean | null> {
+  const text = halfWidth(cell).toLowerCase();
+  if (text === '') return { value: null };
+  if (TRUE_WORDS.has(text)) return { value: true };
+  if (FALSE_WORDS.has(text)) return { value: false };
+  return { problem: 'value.flagFormat', params: { value: cell } };
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function parseEmail(cell: string): Parsed<string> {
+  const text = halfWidth(cell).toLowerCase();
+  return EMAIL_RE.test(text) ? { value: text } : { problem: 'value.emailFormat', params: { value: cell } };
+}

@@ -1,0 +1,134 @@
+// The English message catalog. Every word the tool shows comes from here or from zh-CN.ts,
+// which must have exactly the same ids (the compiler checks it). `{name}` is filled in by t().
+
+export const en = {
+  // --- program and global options
+  'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
+  'program.examples':
+    'Examples:\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
+  'option.db': 'SQLite database file (default ./followup.db, or $FOLLOWUP_DB)',
+  'option.lang': 'language for messages: zh-CN or en (default: config, then $LC_ALL/$LANG)',
+  'option.config': 'config file (default ./followup.config.yaml when present)',
+  'option.debug': 'show stack traces and internal details when something fails',
+  'option.json': 'print the result as one JSON object on stdout',
+  'option.help': 'show help for this command',
+  'option.version': 'show the version',
+  'help.command': 'show help for a command',
+
+  // --- import
+  'import.description': 'Import a CRM export (CSV) into the database. KIND is customers, orders or complaints; FILE is a path or - for stdin.',
+  'import.examples':
+    'Examples:\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --rejects orders-bad.csv\n  $ followup import complaints - --encoding gbk < tickets.csv\n  $ followup import customers export.csv --map "会员号=id" --map "VIP等级=tier" --dry-run\n\nImport customers first: orders and complaints for an unknown customer are rejected.',
+  'import.arg.kind': 'what the file holds: customers, orders or complaints',
+  'import.arg.file': 'the CSV file, or - to read standard input',
+  'import.option.encoding': 'force the encoding: utf8, utf16le, gbk, gb18030 (default: detected)',
+  'import.option.delimiter': 'force the delimiter: comma, tab, semicolon or the character (default: detected)',
+  'import.option.map': 'map a column header to a field, e.g. "会员号=id"; repeat for more',
+  'import.option.rejects': 'where to write rejected rows (default: <file>.rejects.csv in the current folder)',
+  'import.option.dryRun': 'validate and report without changing the database',
+  'import.summary':
+    '{file}: {rows} rows, {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected, {duplicates} duplicate ids, {seconds} s, {rate} rows/s',
+  'import.summaryDryRun': 'Dry run: nothing was written to the database.',
+  'import.rejectsWritten': '{count} rejected rows written to {path} (line, field, value, reason, original row). Fix them and import that file again.',
+  'import.duplicatesNote': '{count} ids appeared more than once in the file; the last row for each id was kept.',
+  'import.progress': 'Importing {file}',
+  'import.detected': 'Reading {file} as {encoding}, delimiter {delimiter}',
+  'import.merging': 'Saving {rows} rows…',
+
+  // --- import: user errors
+  'error.kind': 'Unknown import kind "{kind}". Use one of: customers, orders, complaints.',
+  'error.fileNotFound': 'File not found: {path}. Check the path, or use - to read from standard input.',
+  'error.fileIsDirectory': '{path} is a folder, not a file. Give the path of the CSV export.',
+  'error.fileUnreadable': 'Cannot read {path}: {reason}.',
+  'error.emptyFile': '{file} is empty: it has no header row. Export the file again with its column headers.',
+  'error.missingColumns':
+    '{file} has no column for {fields}. Columns found: {found}. Accepted names: {accepted}. Rename the column or use --map "YOUR HEADER={field}".',
+  'error.duplicateColumn': '{file}: columns "{first}" and "{second}" both mean {field}. Remove one, or use --map to say which is which.',
+  'error.badMap': 'Cannot read --map "{value}". Write it as "HEADER=FIELD", with FIELD one of: {fields}.',
+  'error.badMapField': '--map "{value}": {field} is not a {kind} field. Fields: {fields}.',
+  'error.badEncoding': 'Unknown encoding "{value}". Use one of: utf8, utf16le, gbk, gb18030.',
+  'error.badDelimiter': 'Cannot use "{value}" as the delimiter. Use comma, tab, semicolon, or a single character.',
+  'error.unterminatedQuote': '{file}: a quoted field that starts on line {line} is never closed. Check that line for a stray " character.',
+  'error.csv': '{file}, line {line}: {reason}',
+  'error.stdinTty': 'Reading the export from standard input, but nothing is piped in. Pipe a file in (… < export.csv) or give its path.',
+  'error.rejectsUnwritable': 'Cannot write the rejects file {path}: {reason}. Choose another place with --rejects.',
+
+  // --- database
+  'error.dbNewer':
+    'The database {path} was written by a newer version of followup (schema {found}, this version knows up to {known}). Update followup.',
+  'error.dbNotDatabase': '{path} is not a followup database (or is damaged). Give another path with --db.',
+  'error.dbOpen': 'Cannot open the database {path}: {reason}.',
+  'error.dbBusy': 'The database {path} is busy (another followup is writing to it). Try again in a moment.',
+
+  // --- generic
+  'error.bug': 'This is a bug in followup; please report it with the command you ran. Run again with --debug for details.',
+  'error.usage': '{message}',
+  'error.lang': 'Unknown language "{value}". Use zh-CN or en.',
+  'error.config': '{path}: {reason}',
+  'error.interrupted': 'Interrupted: nothing was changed.',
+  'config.notMap': 'expected settings written as "key: value"',
+  'config.lang': 'lang must be zh-CN or en',
+  'config.db': 'db must be a file path',
+  'config.unknownKey': 'unknown setting "{key}"; check the spelling against `followup init`',
+
+  // --- usage errors (exit code 2)
+  'usage.unknownOption': "Unknown option {option}. See 'followup {command} --help'.",
+  'usage.unknownCommand': "Unknown command {name}. See 'followup --help' for the commands.",
+  'usage.missingArgument': "Missing argument {argument}. See 'followup {command} --help'.",
+  'usage.optionMissingArgument': 'Option {option} needs a value.',
+  'usage.excessArguments': "Too many arguments. See 'followup {command} --help'.",
+  'help.usage': 'Usage:',
+  'help.arguments': 'Arguments:',
+  'help.options': 'Options:',
+  'help.globalOptions': 'Global Options:',
+  'help.commands': 'Commands:',
+
+  // --- row problems (rejects report)
+  'row.columnCount': 'expected {expected} columns, found {found}',
+  'row.required': '{field} is required',
+  'row.unknownCustomer': 'customer {value} is not in the database; import the customers file first, then this file again',
+  'row.negativeAmount': 'amount must not be negative',
+  'row.resolvedBeforeOpened': 'resolved before it was opened ({opened})',
+  'value.dateEmpty': 'date is empty',
+  'value.dateFormat': 'not a date: "{value}" (write it like 2026-11-03 or 2026/11/3 14:05)',
+  'value.dateInvalid': 'no such date: "{value}"',
+  'value.amountEmpty': 'amount is empty',
+  'value.amountFormat': 'not an amount: "{value}" (write it like 1234.50 or ¥1,234.50)',
+  'value.amountPrecision': 'amount "{value}" has more than 2 decimal places',
+  'value.phoneEmpty': 'phone is empty',
+  'value.phoneFormat': 'not a phone number: "{value}" (a mobile has 11 digits, e.g. 138 0013 8000; a landline needs its area code, e.g. 010-12345678)',
+  'value.flagFormat': 'not a yes/no value: "{value}" (use 是/否, Y/N, true/false or 1/0)',
+  'value.emailFormat': 'not an e-mail address: "{value}"',
+
+  // --- fields (for messages and the rejects report)
+  'field.id': 'id',
+  'field.customerId': 'customer id',
+  'field.name': 'name',
+  'field.phone': 'phone',
+  'field.email': 'e-mail',
+  'field.city': 'city',
+  'field.signupDate': 'signup date',
+  'field.tier': 'tier',
+  'field.doNotCall': 'do-not-call',
+  'field.preferredTime': 'preferred contact time',
+  'field.orderedAt': 'order time',
+  'field.amount': 'amount',
+  'field.product': 'product',
+  'field.channel': 'channel',
+  'field.openedAt': 'opened at',
+  'field.resolvedAt': 'resolved at',
+  'field.status': 'status',
+  'field.category': 'category',
+  'field.description': 'description',
+  'rejects.line': 'line',
+  'rejects.field': 'field',
+  'rejects.value': 'value',
+  'rejects.reason': 'reason',
+
+  'word.none': 'none',
+  'word.comma': 'comma',
+  'word.tab': 'tab',
+  'word.semicolon': 'semicolon',
+} as const;
+
+export type MessageId = keyof typeof en;

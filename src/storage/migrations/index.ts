@@ -1,0 +1,13 @@
+// Numbered migrations, applied in order, each in its own transaction. Never edit a released one:
+// add the next number. The highest number is the schema version this build understands.
+import { sql as initial } from './001_initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
