@@ -33,14 +33,8 @@ export function buildProgram(ctx: Context): Command {
     .helpCommand('help [command]', t('help.command'))
     .addHelpText('after', '\n' + t('program.examples'))
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .showHelpAfterError(false)
-    .exitOverride();
-  program.configureOutput({
-    // Commander's own error text is English; main() prints a translated line instead.
-    outputError: () => {},
-  });
+    .showHelpAfterError(false);
   program.addCommand(importCommand(ctx));
-  for (const command of program.commands) command.exitOverride();
   return program;
 }
 

@@ -5,7 +5,7 @@ import { newCommand, type Context } from '../core/command.js';
 import { ProgressBar } from '../core/output.js';
 import { parseKind } from '../domain/columns.js';
 import { parseDelimiter, parseEncoding } from '../import/decode.js';
-import { importExport, type ImportResult } from '../import/importer.js';
+import { importExport, openInput, type ImportResult } from '../import/importer.js';
 import { t } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
 
@@ -39,6 +39,8 @@ export function importCommand(ctx: Context) {
       const encoding = flags.encoding === undefined ? undefined : parseEncoding(flags.encoding);
       const delimiter = flags.delimiter === undefined ? undefined : parseDelimiter(flags.delimiter);
 
+      const input = openInput({ file, cwd: ctx.cwd });
+
       // A dry run of a database that does not exist yet validates against an empty one in memory.
       const dbPath = ctx.dbPath();
       const db = flags.dryRun && !fs.existsSync(dbPath) ? openDatabase(':memory:', { create: true }) : openDatabase(dbPath, { create: true });
@@ -47,6 +49,7 @@ export function importCommand(ctx: Context) {
         const result = await importExport(db, {
           kind,
           file,
+          input,
           encoding,
           delimiter,
           map: flags.map,

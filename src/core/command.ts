@@ -38,6 +38,9 @@ export function newCommand(name: string): Command {
   command.createHelp = () => Object.assign(new LocalisedHelp(), command.configureHelp());
   command.helpOption('-h, --help', t('option.help'));
   command.configureHelp({ showGlobalOptions: true });
+  // Commander's own error text is English; main() prints a translated line from the error's code.
+  command.configureOutput({ outputError: () => {} });
+  command.exitOverride();
   return command;
 }
 

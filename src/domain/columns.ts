@@ -82,8 +82,12 @@ export function parseMapOptions(kind: ImportKind, values: readonly string[]): Ma
   const overrides = new Map<string, string>();
   for (const value of values) {
     const at = value.lastIndexOf('=');
-    if (at <= 0 || at === value.length - 1) throw new UsageError('error.badMap', { value, fields: fields.join(', ') });
     const header = value.slice(0, at);
+    // Fix: a header that normalises to nothing (" =id", "(必填)=id") can match no column (mapHeader
+    // skips empty keys), so it was accepted and silently did nothing; it is as unreadable as "=id".
+    if (at <= 0 || at === value.length - 1 || normaliseHeader(header) === '') {
+      throw new UsageError('error.badMap', { value, fields: fields.join(', ') });
+    }
     const field = value.slice(at + 1).trim();
     if (!fields.includes(field)) {
       throw new UsageError('error.badMapField', { value, field, kind, fields: fields.join(', ') });

@@ -14,12 +14,44 @@ import {
   type Problem,
 } from './values.js';
 
-/** The stored columns of each kind, in the order rowValues() returns them. */
-export const STORED_COLUMNS: Record<ImportKind, readonly string[]> = {
-  customers: ['id', 'name', 'phone', 'phone_raw', 'email', 'city', 'signup_date', 'tier', 'do_not_call', 'preferred_time', 'extra'],
-  orders: ['id', 'customer_id', 'ordered_at', 'amount_fen', 'product', 'channel', 'extra'],
-  complaints: ['id', 'customer_id', 'opened_at', 'resolved_at', 'status', 'category', 'description', 'extra'],
+/** The stored columns of each field, in the order of FIELDS; a validated row is their values, then `extra`. */
+export const FIELD_COLUMNS: Record<string, readonly string[]> = {
+  id: ['id'],
+  customerId: ['customer_id'],
+  name: ['name'],
+  phone: ['phone', 'phone_raw'],
+  email: ['email'],
+  city: ['city'],
+  signupDate: ['signup_date'],
+  tier: ['tier'],
+  doNotCall: ['do_not_call'],
+  preferredTime: ['preferred_time'],
+  orderedAt: ['ordered_at'],
+  amount: ['amount_fen'],
+  product: ['product'],
+  channel: ['channel'],
+  openedAt: ['opened_at'],
+  resolvedAt: ['resolved_at'],
+  status: ['status'],
+  category: ['category'],
+  description: ['description'],
 };
+
+function storedColumns(kind: ImportKind): string[] {
+  return [...FIELDS[kind].flatMap((spec) => FIELD_COLUMNS[spec.field]), 'extra'];
+}
+
+/** The stored columns of each kind, in the order a validated row holds their values. */
+export const STORED_COLUMNS: Record<ImportKind, readonly string[]> = {
+  customers: storedColumns('customers'),
+  orders: storedColumns('orders'),
+  complaints: storedColumns('complaints'),
+};
+
+/** The columns an export with this header can set: a column missing from the file keeps its value. */
+export function columnsInFile(mapping: HeaderMapping): string[] {
+  return FIELDS[mapping.kind].filter((spec) => mapping.fieldIndex.has(spec.field)).flatMap((spec) => FIELD_COLUMNS[spec.field]);
+}
 
 export type StoredValue = string | number | null;
 
@@ -40,10 +72,8 @@ export function rowValidator(mapping: HeaderMapping): RowValidator {
   const kind = mapping.kind;
 
   return (record) => {
-    if (record.length !== width) {
-      // A trailing empty column that Excel drops or adds is harmless; anything else is a broken row.
-      const trimmed = record.length > width && record.slice(width).every((c) => c === '');
-      if (!trimmed) return { field: null, value: '', problem: 'row.columnCount', params: { expected: width, found: record.length } };
+    if (record.length !== width && !onlyEmptyColumnsDiffer(record, mapping.headers)) {
+      return { field: null, value: '', problem: 'row.columnCount', params: { expected: width, found: record.length } };
     }
     const values: StoredValue[] = [];
     for (let i = 0; i < specs.length; i++) {
@@ -106,12 +136,21 @@ function convert(spec: FieldSpec, cell: string, values: StoredValue[]): RowRejec
   }
 }
 
+/**
+ * Excel adds or drops trailing empty columns (a stray cell formatted once, a header with a trailing
+ * comma): a row is still whole when the only columns it lacks or adds are empty and unnamed.
+ */
+function onlyEmptyColumnsDiffer(record: string[], headers: string[]): boolean {
+  if (record.length > headers.length) return record.slice(headers.length).every((c) => c.trim() === '');
+  return headers.slice(record.length).every((h) => h.trim() === '');
+}
+
 function extrasJson(record: string[], extras: HeaderMapping['extras']): string | null {
   if (extras.length === 0) return null;
   let out: Record<string, string> | null = null;
   for (const { header, index } of extras) {
     const cell = record[index];
-    if (cell === undefined || cell === '') continue;
+    if (cell === undefined || cell.trim() === '') continue;
     (out ??= {})[header] = cell;
   }
   return out === null ? null : JSON.stringify(out);

@@ -123,7 +123,11 @@ function fromExcelSerial(text: string): Parsed<string> {
   // 1 is 1900-01-01; 2958465 is 9999-12-31, but anything past 2200 is a typo, not a date.
   if (!(serial >= 1 && serial < 110_000)) return { problem: 'value.dateInvalid', params: { value: text } };
   const days = Math.floor(serial);
-  const base = Date.UTC(1899, 11, 30) + days * 86_400_000;
+  // Fix: the 1899-12-30 epoch is right only from serial 61 (1900-03-01) on. Excel counts a
+  // 1900-02-29 that never existed (serial 60), so serials 1–59 are one day later than the epoch
+  // gives (1 was read as 1899-12-31, not 1900-01-01) and 60 is no date at all.
+  if (days === 60) return { problem: 'value.dateInvalid', params: { value: text } };
+  const base = Date.UTC(1899, 11, days < 60 ? 31 : 30) + days * 86_400_000;
   const day = new Date(base);
   const datePart = `${pad4(day.getUTCFullYear())}-${pad2(day.getUTCMonth() + 1)}-${pad2(day.getUTCDate())}`;
   const fraction = serial - days;
@@ -155,6 +159,10 @@ export function parseAmountFen(cell: string): Parsed<number> {
   if (/^\(.*\)$/.test(text)) {
     negative = true;
     text = text.slice(1, -1);
+  }
+  if (/^-[^\d-]/.test(text)) {
+    negative = true; // -¥50
+    text = text.slice(1);
   }
   text = text.replace(CURRENCY_RE, '').replace(CURRENCY_RE, '');
   // Thousands separators only between digit groups, so "1,2" (a European decimal comma) is refused.

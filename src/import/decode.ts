@@ -24,7 +24,8 @@ export function parseEncoding(value: string): Encoding {
     cp936: 'gbk',
     gb18030: 'gb18030',
   };
-  const encoding = aliases[v];
+  // Fix: own keys only, so "constructor" is refused rather than returned as Object.
+  const encoding = Object.hasOwn(aliases, v) ? aliases[v] : undefined;
   if (!encoding) throw new UsageError('error.badEncoding', { value });
   return encoding;
 }
@@ -42,9 +43,17 @@ export function detectEncoding(sample: Buffer): Encoding {
 function looksLikeUtf16le(sample: Buffer): boolean {
   const n = Math.min(sample.length, 4096) & ~1;
   if (n < 4) return false;
-  let zeros = 0;
-  for (let i = 1; i < n; i += 2) if (sample[i] === 0) zeros++;
-  return zeros > n / 4;
+  // Fix: requiring zeros in over half the characters missed mostly-Chinese UTF-16LE (a CJK header
+  // has zeros only in its delimiters and line breaks), which then decoded as GB18030 garbage.
+  // UTF-8 and GBK text has no NUL bytes at all, so zeros at odd offsets in at least 1 character
+  // in 16 that clearly outnumber those at even offsets (CJK U+xx00, or NUL padding) mean UTF-16LE.
+  let odd = 0;
+  let even = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (sample[i] === 0) even++;
+    if (sample[i + 1] === 0) odd++;
+  }
+  return odd > n / 32 && odd > 4 * even;
 }
 
 function isValidUtf8(sample: Buffer): boolean {
@@ -76,7 +85,8 @@ export type Delimiter = ',' | '\t' | ';' | '|' | string;
 
 export function parseDelimiter(value: string): Delimiter {
   const named: Record<string, Delimiter> = { comma: ',', tab: '\t', '\\t': '\t', semicolon: ';', pipe: '|' };
-  const delimiter = named[value.toLowerCase()] ?? value;
+  // Fix: own keys only; "constructor" found Object on the prototype and crashed with a TypeError.
+  const delimiter = Object.hasOwn(named, value.toLowerCase()) ? named[value.toLowerCase()] : value;
   if ([...delimiter].length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new UsageError('error.badDelimiter', { value });
   }

@@ -11,7 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { UserError } from '../core/errors.js';
 import { fieldLabel, mapHeader, parseMapOptions, type HeaderMapping, type ImportKind } from '../domain/columns.js';
-import { rowValidator, type RowReject } from '../domain/rows.js';
+import { columnsInFile, rowValidator, type RowReject } from '../domain/rows.js';
 import { t } from '../messages/index.js';
 import type { Db } from '../storage/db.js';
 import { ImportStage, startImportLog } from '../storage/imports.js';
@@ -31,6 +31,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   cwd?: string;
   stdin?: Readable;
+  /** The input already opened with openInput(), so a bad path is found before the database is touched. */
+  input?: Input;
   /** The clock, for the import log. */
   now?: () => Date;
   /** Called now and then while reading: bytes read so far, the file's size if known, rows so far. */
@@ -64,7 +66,7 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const overrides = parseMapOptions(options.kind, options.map ?? []);
-  const input = openInput(options);
+  const input = options.input ?? openInput(options);
   const fileLabel = input.label;
   const hash = crypto.createHash('sha256');
 
@@ -105,7 +107,7 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
     if (rest) yield rest;
   }
 
-  const stage = new ImportStage(db, options.kind);
+  let stage: ImportStage | undefined;
   const rejects = new RejectsWriter(options, input.label);
   let mapping: HeaderMapping | undefined;
   let validate: ((record: string[]) => ReturnType<ReturnType<typeof rowValidator>>) | undefined;
@@ -117,38 +119,40 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
       if (!mapping) {
         mapping = mapHeader(options.kind, record, overrides, fileLabel);
         validate = rowValidator(mapping);
+        stage = new ImportStage(db, options.kind, columnsInFile(mapping));
         rejects.setHeader(mapping);
         return;
       }
       rows++;
       const result = validate!(record);
       if (Array.isArray(result)) {
-        stage.add(line, keepRaw ? JSON.stringify(record) : null, result);
+        stage!.add(line, keepRaw ? JSON.stringify(record) : null, result);
       } else {
         rejects.add(line, result, record);
       }
       if ((rows & 0x3fff) === 0) options.onProgress?.(bytesRead, input.size, rows);
     });
-    if (!mapping) throw new UserError('error.emptyFile', { file: fileLabel });
-    stage.flush();
+    if (!mapping || !stage) throw new UserError('error.emptyFile', { file: fileLabel });
+    const staged: ImportStage = stage;
+    staged.flush();
     options.onProgress?.(bytesRead, input.size, rows);
 
-    const distinct = stage.distinct();
-    const duplicates = stage.staged - distinct;
+    const distinct = staged.distinct();
+    const duplicates = staged.staged - distinct;
     let counts = { inserted: 0, updated: 0, unchanged: 0 };
     const sha256 = hash.digest('hex');
 
     // Everything that touches the real tables happens in this one transaction. IMMEDIATE takes the
     // write lock up front, so the counts cannot go stale between counting and merging.
     const commit = db.transaction(() => {
-      for (const unknown of stage.takeUnknownCustomers()) {
+      for (const unknown of staged.takeUnknownCustomers()) {
         rejects.add(
           unknown.line,
           { field: 'customerId', value: unknown.customerId, problem: 'row.unknownCustomer', params: { value: unknown.customerId } },
           JSON.parse(unknown.raw) as string[],
         );
       }
-      counts = stage.counts();
+      counts = staged.counts();
       if (options.dryRun) return;
       const finishedAt = now().toISOString();
       const importId = startImportLog(db, {
@@ -164,7 +168,7 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
         startedAt,
         finishedAt,
       });
-      stage.merge(importId);
+      staged.merge(importId);
     });
     if (options.dryRun) commit.deferred();
     else commit.immediate();
@@ -190,19 +194,20 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
     rejects.close();
     throw error;
   } finally {
-    stage.drop();
+    stage?.drop();
     input.stream.destroy();
   }
 }
 
-interface Input {
+export interface Input {
   stream: Readable;
   label: string;
   path: string;
   size: number | undefined;
 }
 
-function openInput(options: ImportOptions): Input {
+/** Opens the export (a path, or '-' for stdin); a missing or unreadable file is a UserError. */
+export function openInput(options: Pick<ImportOptions, 'file' | 'cwd' | 'stdin'>): Input {
   if (options.file === '-') {
     const stdin = options.stdin ?? process.stdin;
     if ((stdin as { isTTY?: boolean }).isTTY) throw new UserError('error.stdinTty');

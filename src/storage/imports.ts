@@ -51,9 +51,14 @@ export class ImportStage {
   /** Rows handed to the stage, duplicates included. */
   staged = 0;
 
+  /**
+   * @param inFile the stored columns the export has (see columnsInFile): only those are compared
+   *   and updated, so an export without an e-mail column does not wipe the e-mails already stored.
+   */
   constructor(
     private readonly db: Db,
     readonly kind: ImportKind,
+    private readonly inFile: readonly string[],
   ) {
     this.columns = STORED_COLUMNS[kind];
     const definitions = this.columns.map((c) => (c === 'id' ? 'id TEXT NOT NULL PRIMARY KEY' : c)).join(', ');
@@ -101,10 +106,28 @@ export class ImportStage {
     return rows;
   }
 
+  /**
+   * The value each updatable column takes when a row is updated, written in terms of the old row
+   * `old` and the new one `new`. Columns the export has take the new value; `extra` (the export's
+   * unclaimed columns) is merged key by key, so a column dropped from a later export is not lost.
+   */
+  private updates(old: string, incoming: string): { column: string; value: string }[] {
+    const plain = this.inFile.filter((c) => c !== 'id').map((c) => ({ column: c, value: `${incoming}.${c}` }));
+    const extra = `CASE WHEN ${incoming}.extra IS NULL THEN ${old}.extra ELSE json_patch(coalesce(${old}.extra, '{}'), ${incoming}.extra) END`;
+    return [...plain, { column: 'extra', value: extra }];
+  }
+
+  /** SQL true when applying `incoming` would change `old`. */
+  private differs(old: string, incoming: string): string {
+    return this.updates(old, incoming)
+      .map(({ column, value }) => `${old}.${column} IS NOT ${value}`)
+      .join(' OR ');
+  }
+
   /** How the merge will go: rows new to the table, rows that differ, rows already as they are. */
   counts(): MergeCounts {
     const table = `main.${this.kind}`;
-    const differs = this.columns.map((c) => `t.${c} IS NOT s.${c}`).join(' OR ');
+    const differs = this.differs('t', 's');
     const row = this.db
       .prepare(
         `SELECT count(*) AS total,
@@ -120,8 +143,8 @@ export class ImportStage {
   merge(importId: number): void {
     const table = `main.${this.kind}`;
     const columns = this.columns.join(', ');
-    const sets = this.columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
-    const differs = this.columns.filter((c) => c !== 'id').map((c) => `${this.kind}.${c} IS NOT excluded.${c}`).join(' OR ');
+    const sets = this.updates(this.kind, 'excluded').map(({ column, value }) => `${column} = ${value}`);
+    const differs = this.differs(this.kind, 'excluded');
     // "WHERE true" is how SQLite tells an upsert's ON CONFLICT from a join's ON.
     this.db
       .prepare(

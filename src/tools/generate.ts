@@ -343,6 +343,11 @@ function formatTimestamp(rng: Rng, y: number, m: number, d: number, minuteOfDay:
   return `${y}-${pad2(m)}-${pad2(d)} ${hh}:${mm}:${pad2(rng.int(60))}`;
 }
 
+/** Helpdesk systems print one fixed shape: 2026-11-19 10:32. */
+function helpdeskTime(y: number, m: number, d: number, minuteOfDay: number): string {
+  return `${y}-${pad2(m)}-${pad2(d)} ${pad2(Math.floor(minuteOfDay / 60))}:${pad2(minuteOfDay % 60)}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Values
 
@@ -532,7 +537,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (rng.chance(P_EMAIL)) {
       const r = rng.next();
       if (r < 0.4) email = `${rng.between(1, 9)}${rng.digits(rng.between(5, 9))}@qq.com`;
-      else if (r < 0.8) email = `${surnamePy}${g1Py}${g2Py}${rng.chance(0.5) ? rng.between(1, 9999) : ''}@${rng.pick(EMAIL_DOMAINS)}`;
+      else if (r < 0.8) {
+        const suffix = rng.chance(0.5) ? String(rng.between(1, 9999)) : '';
+        email = `${surnamePy}${g1Py}${g2Py}${suffix}@${rng.pick(EMAIL_DOMAINS)}`;
+      }
       else email = `${g1Py}${g2Py}.${surnamePy}@${rng.pick(EMAIL_DOMAINS)}`;
     }
 
@@ -623,10 +631,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         let openedText: string;
         if (rng.chance(P_BAD_COMPLAINT)) {
           const [bm, bd] = impossibleMonthDay(rng, cy);
-          openedText = `${cy}-${pad2(bm)}-${pad2(bd)} ${pad2(Math.floor((opened % MINUTES_PER_DAY) / 60))}:${pad2(opened % 60)}`;
+          openedText = helpdeskTime(cy, bm, bd, opened % MINUTES_PER_DAY);
           bad.complaintImpossibleDate++;
         } else {
-          openedText = `${cy}-${pad2(cm)}-${pad2(cd)} ${pad2(Math.floor((opened % MINUTES_PER_DAY) / 60))}:${pad2(opened % 60)}`;
+          openedText = helpdeskTime(cy, cm, cd, opened % MINUTES_PER_DAY);
         }
 
         // Resolution takes two hours to ten days; one that would land after today is still open.
@@ -636,7 +644,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
           const resolved = opened + rng.between(120, 10 * MINUTES_PER_DAY);
           if (resolved < nowMinute) {
             const [ry, rm, rd] = civilFromDays(Math.floor(resolved / MINUTES_PER_DAY));
-            resolvedText = `${ry}-${pad2(rm)}-${pad2(rd)} ${pad2(Math.floor((resolved % MINUTES_PER_DAY) / 60))}:${pad2(resolved % 60)}`;
+            resolvedText = helpdeskTime(ry, rm, rd, resolved % MINUTES_PER_DAY);
             status = rng.chance(0.75) ? '已解决' : '已关闭';
           }
         }
