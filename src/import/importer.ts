@@ -1,26 +1,29 @@
 // `followup import`: one CRM export into the database, as one transaction.
 //
-// bytes ─ sha256 ─ decode ─ CSV records ─ validate ─┬─ stage (temp table) ─ merge (one transaction)
-//                                                   └─ rejects CSV (line, field, value, reason, row)
+//   reader (worker thread for big files)          importing thread
+//   bytes ─ sha256 ─ decode ─ CSV ─ validate ──▶  stage (temp table) ─ dedupe ─ count ─ merge
+//                                  └─ rejects CSV (line, field, value, reason, original row)
+//
+// Nothing touches the real tables until the final transaction, so killing the process at any
+// moment leaves the database exactly as it was.
 
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
-import iconv from 'iconv-lite';
+import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
-import { fieldLabel, mapHeader, parseMapOptions, type HeaderMapping, type ImportKind } from '../domain/columns.js';
-import { columnsInFile, rowValidator, type RowReject } from '../domain/rows.js';
-import { t } from '../messages/index.js';
+import { parseMapOptions, type ImportKind } from '../domain/columns.js';
+import type { StoredValue } from '../domain/rows.js';
+import { currentLang, type MessageId } from '../messages/index.js';
 import type { Db } from '../storage/db.js';
-import { ImportStage, startImportLog } from '../storage/imports.js';
-import { eachRecord } from './csv.js';
-import { delimiterName, detectDelimiter, detectEncoding, type Delimiter, type Encoding } from './decode.js';
+import { customerLookup, ImportStage, startImportLog } from '../storage/imports.js';
+import type { Delimiter, Encoding } from './decode.js';
+import { readExport, type ReaderConfig, type ReaderResult } from './reader.js';
+import type { WorkerInput, WorkerMessage } from './worker.js';
 
 export interface ImportOptions {
   kind: ImportKind;
-  /** A path, or '-' for `stdin`. */
+  /** A path, or '-' for standard input. */
   file: string;
   encoding?: Encoding;
   delimiter?: Delimiter;
@@ -30,15 +33,16 @@ export interface ImportOptions {
   rejectsFile?: string;
   dryRun?: boolean;
   cwd?: string;
+  /** Standard input, when file is '-' (default process.stdin). */
   stdin?: Readable;
-  /** The input already opened with openInput(), so a bad path is found before the database is touched. */
+  /** The input already checked with openInput(), so a bad path is found before the database is touched. */
   input?: Input;
+  /** Read in a worker thread: default for files over WORKER_MIN_BYTES and for standard input. */
+  worker?: boolean;
   /** The clock, for the import log. */
   now?: () => Date;
   /** Called now and then while reading: bytes read so far, the file's size if known, rows so far. */
   onProgress?: (bytesRead: number, totalBytes: number | undefined, rows: number) => void;
-  /** Called once the header is understood, before any row is read. */
-  onStart?: (info: { encoding: Encoding; delimiter: Delimiter }) => void;
 }
 
 export interface ImportResult {
@@ -59,7 +63,8 @@ export interface ImportResult {
   rowsPerSecond: number;
 }
 
-const SAMPLE_BYTES = 64 * 1024;
+/** Below this a worker thread costs more to start than it saves. */
+export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
 export async function importExport(db: Db, options: ImportOptions): Promise<ImportResult> {
   const started = performance.now();
@@ -67,154 +72,159 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
   const startedAt = now().toISOString();
   const overrides = parseMapOptions(options.kind, options.map ?? []);
   const input = options.input ?? openInput(options);
-  const fileLabel = input.label;
-  const hash = crypto.createHash('sha256');
-
-  // Read the first bytes to decide the encoding and the delimiter before parsing anything.
-  const bytes = input.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let head: Buffer = Buffer.alloc(0);
-  let ended = false;
-  while (head.length < SAMPLE_BYTES) {
-    const next = await nextChunk(bytes, input.path);
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
-  }
-  if (head.length === 0) throw new UserError('error.emptyFile', { file: fileLabel });
-  const encoding = options.encoding ?? detectEncoding(head);
-  const decode = iconv.getDecoder(encoding, { stripBOM: true });
-  const firstText = decode.write(head);
-  const delimiter = options.delimiter ?? detectDelimiter(firstText);
-  options.onStart?.({ encoding, delimiter });
-
-  let bytesRead = 0;
-  async function* text(): AsyncGenerator<string> {
-    hash.update(head);
-    bytesRead = head.length;
-    yield firstText;
-    if (!ended) {
-      for (;;) {
-        const next = await nextChunk(bytes, input.path);
-        if (next.done) break;
-        hash.update(next.value);
-        bytesRead += next.value.length;
-        yield decode.write(next.value);
-      }
-    }
-    const rest = decode.end();
-    if (rest) yield rest;
-  }
+  const base = input.label === 'stdin' ? `${options.kind}-stdin` : input.label.replace(/\.(csv|tsv|txt)$/i, '');
+  const config: ReaderConfig = {
+    kind: options.kind,
+    fileLabel: input.label,
+    encoding: options.encoding,
+    delimiter: options.delimiter,
+    overrides: [...overrides],
+    rejectsTarget: path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`),
+  };
 
   let stage: ImportStage | undefined;
-  const rejects = new RejectsWriter(options, input.label);
-  let mapping: HeaderMapping | undefined;
-  let validate: ((record: string[]) => ReturnType<ReturnType<typeof rowValidator>>) | undefined;
-  let rows = 0;
-  const keepRaw = options.kind !== 'customers';
+  const sink: Sink = {
+    start: (info) => {
+      stage = new ImportStage(db, options.kind, info.columns);
+    },
+    batch: (values, rows) => stage!.addRows(values, rows),
+    progress: (bytes, rows) => options.onProgress?.(bytes, input.size, rows),
+  };
 
   try {
-    await eachRecord(text(), { delimiter, fileLabel }, (record, line) => {
-      if (!mapping) {
-        mapping = mapHeader(options.kind, record, overrides, fileLabel);
-        validate = rowValidator(mapping);
-        stage = new ImportStage(db, options.kind, columnsInFile(mapping));
-        rejects.setHeader(mapping);
-        return;
-      }
-      rows++;
-      const result = validate!(record);
-      if (Array.isArray(result)) {
-        stage!.add(line, keepRaw ? JSON.stringify(record) : null, result);
-      } else {
-        rejects.add(line, result, record);
-      }
-      if ((rows & 0x3fff) === 0) options.onProgress?.(bytesRead, input.size, rows);
-    });
-    if (!mapping || !stage) throw new UserError('error.emptyFile', { file: fileLabel });
+    const useWorker = options.worker ?? (input.size === undefined || input.size >= WORKER_MIN_BYTES);
+    const read = useWorker ? await readInWorker(db, input, config, sink) : await readInThread(db, input, config, sink, options.stdin);
+    if (!stage) throw new UserError('error.emptyFile', { file: input.label });
     const staged: ImportStage = stage;
-    staged.flush();
-    options.onProgress?.(bytesRead, input.size, rows);
-
-    const distinct = staged.distinct();
-    const duplicates = staged.staged - distinct;
+    const duplicates = staged.dedupe();
     let counts = { inserted: 0, updated: 0, unchanged: 0 };
-    const sha256 = hash.digest('hex');
 
     // Everything that touches the real tables happens in this one transaction. IMMEDIATE takes the
     // write lock up front, so the counts cannot go stale between counting and merging.
     const commit = db.transaction(() => {
-      for (const unknown of staged.takeUnknownCustomers()) {
-        rejects.add(
-          unknown.line,
-          { field: 'customerId', value: unknown.customerId, problem: 'row.unknownCustomer', params: { value: unknown.customerId } },
-          JSON.parse(unknown.raw) as string[],
-        );
-      }
       counts = staged.counts();
       if (options.dryRun) return;
-      const finishedAt = now().toISOString();
       const importId = startImportLog(db, {
         kind: options.kind,
         file: input.label,
-        sha256,
-        encoding,
-        delimiter: delimiterName(delimiter),
-        rows,
+        sha256: read.sha256,
+        encoding: read.encoding,
+        delimiter: read.delimiter,
+        rows: read.rows,
         ...counts,
-        rejected: rejects.count,
+        rejected: read.rejected,
         duplicates,
         startedAt,
-        finishedAt,
+        finishedAt: now().toISOString(),
       });
       staged.merge(importId);
     });
     if (options.dryRun) commit.deferred();
     else commit.immediate();
-    rejects.close();
 
     const seconds = (performance.now() - started) / 1000;
     return {
       kind: options.kind,
       file: input.label,
-      rows,
+      rows: read.rows,
       ...counts,
-      rejected: rejects.count,
+      rejected: read.rejected,
       duplicates,
-      rejectsFile: rejects.path,
-      encoding,
-      delimiter: delimiterName(delimiter),
-      sha256,
+      rejectsFile: read.rejectsFile,
+      encoding: read.encoding,
+      delimiter: read.delimiter,
+      sha256: read.sha256,
       dryRun: options.dryRun ?? false,
       seconds: Math.round(seconds * 1000) / 1000,
-      rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : rows,
+      rowsPerSecond: seconds > 0 ? Math.round(read.rows / seconds) : read.rows,
     };
-  } catch (error) {
-    rejects.close();
-    throw error;
   } finally {
     stage?.drop();
-    input.stream.destroy();
   }
 }
 
+interface Sink {
+  start(info: { encoding: string; delimiter: string; columns: string[] }): void;
+  batch(values: StoredValue[], rows: number): void;
+  progress(bytes: number, rows: number): void;
+}
+
+function readInThread(db: Db, input: Input, config: ReaderConfig, sink: Sink, stdin: Readable | undefined): Promise<ReaderResult> {
+  const bytes = input.path === null ? (stdin ?? process.stdin) : fs.createReadStream(input.path, { highWaterMark: 1 << 20 });
+  return readExport(bytes, config, {
+    ...sink,
+    knownCustomers: config.kind === 'customers' ? null : customerLookup(db),
+  }).finally(() => {
+    if (input.path !== null) (bytes as fs.ReadStream).destroy();
+  });
+}
+
+/** Runs the reader in a worker thread and stages its batches here as they arrive. */
+function readInWorker(db: Db, input: Input, config: ReaderConfig, sink: Sink): Promise<ReaderResult> {
+  const flow = new SharedArrayBuffer(4);
+  const taken = new Int32Array(flow);
+  const dbFile = db.memory ? null : db.name;
+  const workerInput: WorkerInput = { config, path: input.path, dbPath: dbFile, lang: currentLang(), flow };
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: workerInput });
+
+  return new Promise<ReaderResult>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      try {
+        switch (message.type) {
+          case 'start':
+            sink.start(message);
+            break;
+          case 'batch':
+            sink.batch(message.values as StoredValue[], message.rows);
+            Atomics.add(taken, 0, 1);
+            Atomics.notify(taken, 0);
+            break;
+          case 'progress':
+            sink.progress(message.bytes, message.rows);
+            break;
+          case 'done':
+            settle(() => resolve(message.result));
+            break;
+          case 'error': {
+            const error = message.userError
+              ? new UserError(message.userError.id as MessageId, message.userError.params as Record<string, string>, message.userError.exitCode)
+              : Object.assign(new Error(message.message), { stack: message.stack });
+            settle(() => reject(error));
+            break;
+          }
+        }
+      } catch (error) {
+        settle(() => reject(error));
+      }
+    });
+    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`import worker stopped (exit code ${code})`))));
+  });
+}
+
 export interface Input {
-  stream: Readable;
+  /** The file, or null for standard input. */
+  path: string | null;
   label: string;
-  path: string;
   size: number | undefined;
 }
 
-/** Opens the export (a path, or '-' for stdin); a missing or unreadable file is a UserError. */
+/** Checks the export (a path, or '-' for stdin) exists and is a file; a bad path is a UserError. */
 export function openInput(options: Pick<ImportOptions, 'file' | 'cwd' | 'stdin'>): Input {
   if (options.file === '-') {
     const stdin = options.stdin ?? process.stdin;
     if ((stdin as { isTTY?: boolean }).isTTY) throw new UserError('error.stdinTty');
-    return { stream: stdin, label: 'stdin', path: '-', size: undefined };
+    return { path: null, label: 'stdin', size: undefined };
   }
   const file = path.resolve(options.cwd ?? process.cwd(), options.file);
-  let stat: fs.Stats | undefined;
+  let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (error) {
@@ -222,72 +232,10 @@ export function openInput(options: Pick<ImportOptions, 'file' | 'cwd' | 'stdin'>
     throw new UserError('error.fileUnreadable', { path: options.file, reason: (error as Error).message });
   }
   if (stat.isDirectory()) throw new UserError('error.fileIsDirectory', { path: options.file });
-  // 1 MiB reads: fewer, larger chunks through the decoder and the parser.
-  const stream = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-  return { stream, label: path.basename(file), path: options.file, size: stat.size };
-}
-
-async function nextChunk(it: AsyncIterator<Buffer>, where: string): Promise<IteratorResult<Buffer>> {
   try {
-    const next = await it.next();
-    if (!next.done && typeof next.value === 'string') return { done: false, value: Buffer.from(next.value) };
-    return next;
+    fs.accessSync(file, fs.constants.R_OK);
   } catch (error) {
-    throw new UserError('error.fileUnreadable', { path: where, reason: (error as Error).message });
+    throw new UserError('error.fileUnreadable', { path: options.file, reason: (error as Error).message });
   }
-}
-
-/**
- * The rejects report: a CSV that Excel opens (UTF-8 with BOM) with the line, field, value and
- * reason, followed by the original row under its original headers, so the user can fix the rows
- * in place and import the same file again. Created on the first reject only.
- */
-class RejectsWriter {
-  count = 0;
-  path: string | null = null;
-  private fd: number | null = null;
-  private mapping: HeaderMapping | undefined;
-  private readonly target: string;
-
-  constructor(options: ImportOptions, label: string) {
-    const base = label === 'stdin' ? `${options.kind}-stdin` : label.replace(/\.(csv|tsv|txt)$/i, '');
-    this.target = path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`);
-  }
-
-  setHeader(mapping: HeaderMapping): void {
-    this.mapping = mapping;
-  }
-
-  /** The export's own name for the column at fault: what the user sees in Excel. */
-  private columnName(field: string | null): string {
-    if (field === null) return '';
-    const index = this.mapping?.fieldIndex.get(field);
-    return index === undefined ? fieldLabel(field) : this.mapping!.headers[index];
-  }
-
-  add(line: number, reject: RowReject, record: string[]): void {
-    if (this.fd === null) this.open();
-    this.count++;
-    const params = { ...reject.params };
-    if (typeof params.field === 'string') params.field = this.columnName(params.field);
-    const reason = t(reject.problem, params);
-    fs.writeSync(this.fd!, stringify([[line, this.columnName(reject.field), reject.value, reason, ...record]]));
-  }
-
-  private open(): void {
-    try {
-      // The rows carry phone numbers: owner-only, like the database.
-      this.fd = fs.openSync(this.target, 'w', 0o600);
-    } catch (error) {
-      throw new UserError('error.rejectsUnwritable', { path: this.target, reason: (error as Error).message });
-    }
-    this.path = this.target;
-    const columns = [t('rejects.line'), t('rejects.field'), t('rejects.value'), t('rejects.reason'), ...(this.mapping?.headers ?? [])];
-    fs.writeSync(this.fd, '\ufeff' + stringify([columns]));
-  }
-
-  close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
-  }
+  return { path: file, label: path.basename(file), size: stat.size };
 }

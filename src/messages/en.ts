@@ -85,6 +85,7 @@ export const en = {
 
   // --- row problems (rejects report)
   'row.columnCount': 'expected {expected} columns, found {found}',
+  'row.badQuotes': 'the quotes in this row do not pair up (a " inside a quoted cell must be written "")',
   'row.required': '{field} is required',
   'row.unknownCustomer': 'customer {value} is not in the database; import the customers file first, then this file again',
   'row.negativeAmount': 'amount must not be negative',

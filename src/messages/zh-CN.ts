@@ -77,6 +77,7 @@ export const zhCN: Record<MessageId, string> = {
   'help.commands': '命令：',
 
   'row.columnCount': '应有 {expected} 列，实际 {found} 列',
+  'row.badQuotes': '本行的引号不成对（带引号的单元格内的 " 应写成 ""）',
   'row.required': '{field}为必填项',
   'row.unknownCustomer': '数据库中没有客户 {value}；请先导入客户文件，再重新导入本文件',
   'row.negativeAmount': '金额不能为负数',

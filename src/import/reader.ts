@@ -1,0 +1,238 @@
+// Reading one export: bytes → text → CSV records → validated rows, with every rejected row written
+// to the rejects report. No database writes happen here, so the same code runs in the importing
+// thread for small files and in a worker thread for big ones (see importer.ts).
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import iconv from 'iconv-lite';
+import { UserError } from '../core/errors.js';
+import { fieldLabel, mapHeader, type HeaderMapping, type ImportKind } from '../domain/columns.js';
+import { columnsInFile, rowValidator, type RowReject, type StoredValue } from '../domain/rows.js';
+import { t } from '../messages/index.js';
+import { eachRecord } from './csv.js';
+import { delimiterName, detectDelimiter, detectEncoding, type Delimiter, type Encoding } from './decode.js';
+
+export interface ReaderConfig {
+  kind: ImportKind;
+  /** The file's name as the user knows it, for messages. */
+  fileLabel: string;
+  encoding?: Encoding;
+  delimiter?: Delimiter;
+  /** Normalised header → field, from --map. */
+  overrides: [string, string][];
+  /** Where the rejects report goes if there is anything to report. */
+  rejectsTarget: string;
+}
+
+export interface ReaderEvents {
+  /** The header is understood: these stored columns are in the file. */
+  start(info: { encoding: Encoding; delimiter: string; columns: string[] }): void;
+  /**
+   * Valid rows, flattened: `rows` rows of all the kind's stored values (STORED_COLUMNS). Synchronous:
+   * a consumer that needs the reader to wait blocks here.
+   */
+  batch(values: StoredValue[], rows: number): void;
+  progress(bytesRead: number, rows: number): void;
+  /** Which of these customer ids exist; null when the kind has no customer id. */
+  knownCustomers: ((ids: string[]) => Set<string>) | null;
+}
+
+export interface ReaderResult {
+  rows: number;
+  rejected: number;
+  rejectsFile: string | null;
+  sha256: string;
+  encoding: Encoding;
+  delimiter: string;
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+/** Rows per batch: large enough to amortise a message or a customer lookup, small enough to stay flat. */
+export const BATCH_ROWS = 2000;
+
+export async function readExport(chunks: AsyncIterable<Buffer>, config: ReaderConfig, events: ReaderEvents): Promise<ReaderResult> {
+  const bytes = chunks[Symbol.asyncIterator]();
+  const hash = crypto.createHash('sha256');
+
+  // The first bytes decide the encoding, the first line the delimiter.
+  let head: Buffer = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < SAMPLE_BYTES) {
+    const next = await bytes.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  if (head.length === 0) throw new UserError('error.emptyFile', { file: config.fileLabel });
+  const encoding = config.encoding ?? detectEncoding(head);
+  const decode = iconv.getDecoder(encoding, { stripBOM: true });
+  const firstText = decode.write(head);
+  const delimiter = config.delimiter ?? detectDelimiter(firstText);
+
+  let bytesRead = 0;
+  async function* text(): AsyncGenerator<string> {
+    hash.update(head);
+    bytesRead = head.length;
+    yield firstText;
+    if (!ended) {
+      for (;;) {
+        const next = await bytes.next();
+        if (next.done) break;
+        hash.update(next.value);
+        bytesRead += next.value.length;
+        yield decode.write(next.value);
+      }
+    }
+    const rest = decode.end();
+    if (rest) yield rest;
+  }
+
+  const overrides = new Map(config.overrides);
+  const rejects = new RejectsWriter(config.rejectsTarget);
+  let batch: Batch | undefined;
+  let rows = 0;
+
+  try {
+    await eachRecord(text(), { delimiter, fileLabel: config.fileLabel }, (record, line, malformed) => {
+      if (!batch) {
+        const mapping = mapHeader(config.kind, record, overrides, config.fileLabel);
+        rejects.setHeader(mapping);
+        batch = new Batch(mapping, rejects, events);
+        events.start({ encoding, delimiter: delimiterName(delimiter), columns: columnsInFile(mapping) });
+        return;
+      }
+      rows++;
+      batch.add(record, line, malformed);
+      if (batch.size >= BATCH_ROWS) {
+        batch.flush();
+        events.progress(bytesRead, rows);
+      }
+    });
+    if (!batch) throw new UserError('error.emptyFile', { file: config.fileLabel });
+    batch.flush();
+    events.progress(bytesRead, rows);
+  } finally {
+    rejects.close();
+  }
+  return {
+    rows,
+    rejected: rejects.count,
+    rejectsFile: rejects.path,
+    sha256: hash.digest('hex'),
+    encoding,
+    delimiter: delimiterName(delimiter),
+  };
+}
+
+/**
+ * Rows on their way to the stage. Orders and complaints wait here until their customer ids have
+ * been looked up in one query per batch; rejects are written in line order per batch.
+ */
+class Batch {
+  private readonly validate: ReturnType<typeof rowValidator>;
+  private readonly customerColumn: number;
+  private valid: { line: number; record: string[]; values: StoredValue[] }[] = [];
+  private rejected: { line: number; reject: RowReject; record: string[] }[] = [];
+
+  constructor(
+    mapping: HeaderMapping,
+    private readonly rejects: RejectsWriter,
+    private readonly events: ReaderEvents,
+  ) {
+    this.validate = rowValidator(mapping);
+    // customer_id is the second stored column of orders and complaints.
+    this.customerColumn = mapping.kind === 'customers' ? -1 : 1;
+  }
+
+  get size(): number {
+    return this.valid.length + this.rejected.length;
+  }
+
+  add(record: string[], line: number, malformed: boolean): void {
+    if (malformed) {
+      this.rejected.push({ line, record, reject: { field: null, value: '', problem: 'row.badQuotes' } });
+      return;
+    }
+    const result = this.validate(record);
+    if (Array.isArray(result)) this.valid.push({ line, record, values: result });
+    else this.rejected.push({ line, reject: result, record });
+  }
+
+  flush(): void {
+    let valid = this.valid;
+    if (this.customerColumn >= 0 && valid.length > 0) {
+      const ids = valid.map((row) => row.values[this.customerColumn] as string);
+      const known = this.events.knownCustomers?.(ids) ?? new Set<string>();
+      const kept: typeof valid = [];
+      for (const row of valid) {
+        const id = row.values[this.customerColumn] as string;
+        if (known.has(id)) kept.push(row);
+        else this.rejected.push({ line: row.line, record: row.record, reject: { field: 'customerId', value: id, problem: 'row.unknownCustomer', params: { value: id } } });
+      }
+      valid = kept;
+    }
+    if (this.rejected.length > 0) {
+      this.rejected.sort((a, b) => a.line - b.line);
+      for (const { line, reject, record } of this.rejected) this.rejects.add(line, reject, record);
+    }
+    const flat: StoredValue[] = [];
+    for (const row of valid) for (const value of row.values) flat.push(value);
+    this.valid = [];
+    this.rejected = [];
+    if (valid.length > 0) this.events.batch(flat, valid.length);
+  }
+}
+
+/**
+ * The rejects report: a CSV that Excel opens (UTF-8 with BOM) with the line, field, value and
+ * reason, followed by the original row under its original headers, so the user can fix the rows
+ * and import them again. Created on the first reject only, readable by its owner only (it holds
+ * phone numbers).
+ */
+class RejectsWriter {
+  count = 0;
+  path: string | null = null;
+  private fd: number | null = null;
+  private mapping: HeaderMapping | undefined;
+
+  constructor(private readonly target: string) {}
+
+  setHeader(mapping: HeaderMapping): void {
+    this.mapping = mapping;
+  }
+
+  /** The export's own name for the column at fault: what the user sees in Excel. */
+  private columnName(field: string | null): string {
+    if (field === null) return '';
+    const index = this.mapping?.fieldIndex.get(field);
+    return index === undefined ? fieldLabel(field) : this.mapping!.headers[index];
+  }
+
+  add(line: number, reject: RowReject, record: string[]): void {
+    if (this.fd === null) this.open();
+    this.count++;
+    const params = { ...reject.params };
+    if (typeof params.field === 'string') params.field = this.columnName(params.field);
+    const reason = t(reject.problem, params);
+    fs.writeSync(this.fd!, stringify([[line, this.columnName(reject.field), reject.value, reason, ...record]]));
+  }
+
+  private open(): void {
+    try {
+      this.fd = fs.openSync(this.target, 'w', 0o600);
+    } catch (error) {
+      throw new UserError('error.rejectsUnwritable', { path: this.target, reason: (error as Error).message });
+    }
+    this.path = this.target;
+    const columns = [t('rejects.line'), t('rejects.field'), t('rejects.value'), t('rejects.reason'), ...(this.mapping?.headers ?? [])];
+    fs.writeSync(this.fd, '\ufeff' + stringify([columns]));
+  }
+
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}

@@ -1,0 +1,169 @@
+// npm run bench: the speed targets, measured on generated data of realistic size.
+//
+//   npm run bench                       1,000,000 customers (~3M orders, ~100k complaints)
+//   npm run bench -- --customers 100000 a smaller run
+//   npm run bench -- --keep             keep bench-data/ (generated files and databases) afterwards
+//
+// For each export it prints wall time, rows/s and peak RSS of `followup import`, and, where the
+// sqlite3 command exists, the time of sqlite3's own `.import` of the same file into a fresh
+// database (untyped, and into a typed table with a primary key) with our time / theirs.
+// Timings live here and never in the test suite: a timed test fails on a busy machine, not on slow code.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MEASURE = path.join(ROOT, 'dist/tools/measure.js');
+
+interface Args {
+  customers: number;
+  keep: boolean;
+  dir: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { customers: 1_000_000, keep: false, dir: path.join(ROOT, 'bench-data') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--customers') args.customers = Number(argv[++i]);
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--dir') args.dir = path.resolve(argv[++i]);
+    else {
+      process.stderr.write(`bench: unknown argument ${a}. Use --customers N, --dir DIR, --keep.\n`);
+      process.exit(2);
+    }
+  }
+  if (!Number.isInteger(args.customers) || args.customers < 1) {
+    process.stderr.write('bench: --customers takes a positive whole number.\n');
+    process.exit(2);
+  }
+  return args;
+}
+
+interface Measured {
+  code: number;
+  seconds: number;
+  peakRssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs followup through measure.js; its figures come back on fd 3. */
+function measure(args: string[], cwd: string): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MEASURE, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '' },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let figures = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => (figures += d));
+    child.on('error', reject);
+    child.on('close', () => {
+      try {
+        const parsed = JSON.parse(figures.trim()) as { code: number; seconds: number; peakRssMb: number };
+        resolve({ ...parsed, stdout, stderr });
+      } catch {
+        reject(new Error(`measure failed: ${stderr}`));
+      }
+    });
+  });
+}
+
+const TYPED_SCHEMA: Record<string, string> = {
+  customers:
+    'CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT, phone TEXT, email TEXT, city TEXT, signup TEXT, tier TEXT, dnc TEXT, preferred TEXT, note TEXT);',
+  orders: 'CREATE TABLE orders (id TEXT PRIMARY KEY, customer_id TEXT, ordered_at TEXT, amount TEXT, product TEXT, channel TEXT);',
+  complaints:
+    'CREATE TABLE complaints (id TEXT PRIMARY KEY, customer_id TEXT, opened_at TEXT, resolved_at TEXT, status TEXT, category TEXT, description TEXT);',
+};
+
+function hasSqlite3(): boolean {
+  return spawnSync('sqlite3', ['-version'], { encoding: 'utf8' }).status === 0;
+}
+
+/** sqlite3's own CSV import of `file` into a fresh database: the yardstick. */
+function sqliteImport(file: string, table: string, dir: string, typed: boolean): number {
+  const db = path.join(dir, `sqlite3-${table}-${typed ? 'typed' : 'plain'}.db`);
+  fs.rmSync(db, { force: true });
+  const script = typed
+    ? `${TYPED_SCHEMA[table]}\n.mode csv\n.import --skip 1 ${file} ${table}\n`
+    : `.mode csv\n.import ${file} ${table}\n`;
+  const started = performance.now();
+  const result = spawnSync('sqlite3', [db], { input: script, encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`sqlite3 .import failed: ${result.stderr}`);
+  fs.rmSync(db, { force: true });
+  return seconds;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(args.dir, { recursive: true });
+  const dataDir = path.join(args.dir, `data-${args.customers}`);
+  const stamp = path.join(dataDir, '.complete');
+  if (!fs.existsSync(stamp)) {
+    process.stderr.write(`Generating ${int(args.customers)} customers into ${dataDir} …\n`);
+    const result = await generate({ customers: args.customers, out: dataDir, seed: 42 });
+    fs.writeFileSync(stamp, JSON.stringify(result.files ?? {}));
+  }
+
+  const dbFile = path.join(args.dir, 'bench.db');
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
+  const sqlite = hasSqlite3();
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    process.stdout.write(line + '\n');
+  };
+
+  say(`followup import: ${int(args.customers)} customers, node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() || '?'} cores`);
+  say('file            rows        seconds   rows/s     peak RSS   sqlite3 .import (plain / typed+PK)   ours ÷ sqlite3 (plain / typed)');
+  let total = { rows: 0, seconds: 0, sqlitePlain: 0, sqliteTyped: 0, peak: 0 };
+  for (const kind of ['customers', 'orders', 'complaints']) {
+    const file = path.join(dataDir, `${kind}.csv`);
+    const run = await measure(['import', kind, file, '--db', dbFile, '--json', '--rejects', path.join(args.dir, `${kind}.rejects.csv`)], args.dir);
+    if (run.code !== 0) throw new Error(`followup import ${kind} failed (${run.code}): ${run.stderr}`);
+    const summary = JSON.parse(run.stdout) as { rows: number; inserted: number; rejected: number };
+    let sqliteCols = 'n/a';
+    let ratio = 'n/a';
+    if (sqlite) {
+      const plain = sqliteImport(file, kind, args.dir, false);
+      const typed = sqliteImport(file, kind, args.dir, true);
+      total.sqlitePlain += plain;
+      total.sqliteTyped += typed;
+      sqliteCols = `${fmt(plain)} s / ${fmt(typed)} s`;
+      ratio = `${fmt(run.seconds / plain, 2)}x / ${fmt(run.seconds / typed, 2)}x`;
+    }
+    total = { ...total, rows: total.rows + summary.rows, seconds: total.seconds + run.seconds, peak: Math.max(total.peak, run.peakRssMb) };
+    say(
+      `${kind.padEnd(14)}  ${int(summary.rows).padStart(9)}  ${fmt(run.seconds).padStart(7)} s  ${int(summary.rows / run.seconds).padStart(9)}  ${String(run.peakRssMb).padStart(5)} MB   ${sqliteCols.padEnd(35)}  ${ratio}`,
+    );
+  }
+  const totalRatio = sqlite
+    ? `${fmt(total.seconds / total.sqlitePlain, 2)}x / ${fmt(total.seconds / total.sqliteTyped, 2)}x`
+    : 'n/a';
+  say(
+    `${'all'.padEnd(14)}  ${int(total.rows).padStart(9)}  ${fmt(total.seconds).padStart(7)} s  ${int(total.rows / total.seconds).padStart(9)}  ${String(total.peak).padStart(5)} MB   ${(sqlite ? `${fmt(total.sqlitePlain)} s / ${fmt(total.sqliteTyped)} s` : 'n/a').padEnd(35)}  ${totalRatio}`,
+  );
+  say('targets: import within 2x of sqlite3 .import, peak RSS under 300 MB');
+
+  if (!args.keep) {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
