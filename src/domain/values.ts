@@ -19,9 +19,14 @@ export function isProblem<T>(p: Parsed<T>): p is Problem {
 
 /** Full-width digits, letters and punctuation (Excel on Chinese Windows, IME input) become ASCII. */
 export function halfWidth(text: string): string {
-  // NFKC maps ０-９, Ａ-Ｚ, （）：／ etc. to their ASCII forms and leaves CJK alone.
+  // NFKC maps ０-９, Ａ-Ｚ, （）：／ etc. to their ASCII forms and leaves CJK alone. It is costly and
+  // almost every cell has nothing for it to do, so it runs only when a full-width form is present.
+  if (!FULL_WIDTH_RE.test(text)) return text.trim();
   return text.normalize('NFKC').replace(/\u3000/g, ' ').trim();
 }
+
+// The ideographic space, the full-width ASCII block and the full-width signs (￥ ￠ …).
+const FULL_WIDTH_RE = /[\u3000\uff01-\uff5e\uffe0-\uffee]/;
 
 // ---------------------------------------------------------------------------------------------
 // Dates

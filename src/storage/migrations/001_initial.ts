@@ -1,5 +1,7 @@
 // The CRM's records as imported. Ids are the CRM's own (text), so a re-import of a newer export
 // updates the same rows. Dates are ISO-8601 text, money integer fen: both portable to PostgreSQL.
+// The big tables are WITHOUT ROWID: the text primary key is the table's one B-tree, instead of a
+// rowid table plus a separate key index, which halves the work of loading millions of rows.
 export const sql = `
 CREATE TABLE imports (
   id          INTEGER PRIMARY KEY,
@@ -31,7 +33,7 @@ CREATE TABLE customers (
   preferred_time TEXT,
   extra          TEXT,               -- JSON object of the export's columns that no field claims
   import_id      INTEGER NOT NULL REFERENCES imports (id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE orders (
   id          TEXT PRIMARY KEY,
@@ -42,7 +44,7 @@ CREATE TABLE orders (
   channel     TEXT,
   extra       TEXT,
   import_id   INTEGER NOT NULL REFERENCES imports (id)
-);
+) WITHOUT ROWID;
 CREATE INDEX orders_by_customer ON orders (customer_id, ordered_at);
 
 CREATE TABLE complaints (
@@ -55,6 +57,6 @@ CREATE TABLE complaints (
   description TEXT,
   extra       TEXT,
   import_id   INTEGER NOT NULL REFERENCES imports (id)
-);
+) WITHOUT ROWID;
 CREATE INDEX complaints_by_customer ON complaints (customer_id, opened_at);
 `;
