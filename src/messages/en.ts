@@ -1,7 +1,10 @@
 // The English message catalog. Every word the tool shows comes from here or from zh-CN.ts,
 // which must have exactly the same ids (the compiler checks it). `{name}` is filled in by t().
+// Areas with many messages keep them in their own file (config.en.ts …), spread in here.
+import { configEn } from './config.en.js';
 
 export const en = {
+  ...configEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':
