@@ -45,7 +45,8 @@ CREATE TABLE orders (
   extra       TEXT,
   import_id   INTEGER NOT NULL REFERENCES imports (id)
 ) WITHOUT ROWID;
-CREATE INDEX orders_by_customer ON orders (customer_id, ordered_at);
+-- Covers segment computation (spend per customer and period) from the index alone.
+CREATE INDEX orders_by_customer ON orders (customer_id, ordered_at, amount_fen);
 
 CREATE TABLE complaints (
   id          TEXT PRIMARY KEY,

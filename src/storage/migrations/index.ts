@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order, each in its own transaction. Never edit a released one:
 // add the next number. The highest number is the schema version this build understands.
 import { sql as initial } from './001_initial.js';
+import { sql as plans } from './002_plans.js';
 
 export interface Migration {
   version: number;
@@ -8,6 +9,9 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'plans', sql: plans },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
