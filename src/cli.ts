@@ -11,6 +11,7 @@ import { newCommand, type Context } from './core/command.js';
 import { consoleOutput, type Output } from './core/output.js';
 import { langFromEnv, parseLang, setLang, t, type Lang } from './messages/index.js';
 import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
 import { mapSqliteError, resolveDbPath } from './storage/db.js';
 
 export const EXIT_BUG = 70;
@@ -34,6 +35,7 @@ export function buildProgram(ctx: Context): Command {
     .addHelpText('after', '\n' + t('program.examples'))
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showHelpAfterError(false);
+  program.addCommand(initCommand(ctx));
   program.addCommand(importCommand(ctx));
   return program;
 }

@@ -1,59 +1,739 @@
 // followup.config.yaml: the team's settings. Read from --config FILE, else ./followup.config.yaml
-// when present; with no file the built-in defaults apply. Unknown keys and wrong types are errors
-// naming the key and line, because a typo silently ignored is a rule silently not applied.
+// when present; with no file the built-in defaults apply.
+//
+// Every figure in the domain rules is a default a team can change. A file holds only what the team
+// changes and is merged over the defaults (lists, such as `agents`, replace the default as a whole).
+// One schema below drives both the validation and the file `followup init` writes, so the two
+// cannot drift apart. A bad setting is one UserError naming the file, the line, the key and what is
+// expected, because a typo silently ignored is a rule silently not applied.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Node } from 'yaml';
+import iconv from 'iconv-lite';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
 import { UserError } from './errors.js';
-import { parseLang, t, type Lang } from '../messages/index.js';
+import { currentLang, parseLang, t, type Lang, type MessageId, type Params } from '../messages/index.js';
+import { detectEncoding } from '../import/decode.js';
 
 export const CONFIG_FILE = 'followup.config.yaml';
+
+// --- the settings, typed
+
+/** The scenarios the planner schedules by itself; each has a section under `scenarios`. */
+export const PLANNED_SCENARIO_IDS = [
+  'after-sale',
+  'complaint-open',
+  'complaint-resolved',
+  'usage-check',
+  'churn-warning',
+  'first-experience',
+  'vip-care',
+  'survey',
+] as const;
+export type PlannedScenarioId = (typeof PLANNED_SCENARIO_IDS)[number];
+
+/** Every scenario a follow-up can have: the planned ones plus those that come from earlier calls. */
+export const SCENARIO_IDS = [...PLANNED_SCENARIO_IDS, 'callback', 'retry', 'confirmation'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+export interface DayWindow {
+  enabled: boolean;
+  /** Earliest day to call, counted from the triggering event (0 = the same day). */
+  fromDays: number;
+  /** Latest day to call; fromDays <= toDays. */
+  toDays: number;
+}
+
+export interface ScenarioSettings {
+  'after-sale': DayWindow;
+  'complaint-open': { enabled: boolean; dueHours: number };
+  'complaint-resolved': { enabled: boolean; withinWorkingDays: number };
+  'usage-check': DayWindow & { minOrderYuan: number };
+  'churn-warning': { enabled: boolean; highValueDueHours: number; dueDays: number };
+  'first-experience': DayWindow;
+  'vip-care': { enabled: boolean; everyDays: number };
+  survey: { enabled: boolean; everyDays: number };
+}
+
+export interface Agent {
+  name: string;
+  /** Calls a day, 1 or more. */
+  capacity: number;
+}
 
 export interface Config {
   /** The file it was read from, or null for the built-in defaults. */
   file: string | null;
   lang?: Lang;
+  /** Absolute; a relative path in the file is relative to the file's folder. */
   db?: string;
+  /** The company name agents say in the call opening. */
+  company: string;
+  segments: {
+    newWithinDays: number;
+    vip: {
+      /** Tier values that make a customer VIP, as written (compare case-insensitively: see isVipTier). */
+      tiers: string[];
+      spend12mYuan: number;
+      orders12m: number;
+    };
+    churn: {
+      inactiveDays: number;
+      /** 0–1: orders in the last window <= this share of the window before. */
+      frequencyDrop: number;
+      windowDays: number;
+    };
+    complaintRecentDays: number;
+  };
+  scenarios: ScenarioSettings;
+  contact: {
+    minDaysBetween: number;
+    exempt: ScenarioId[];
+    maxAttempts: number;
+    retryAfterWorkingDays: number;
+    claimTimeoutMinutes: number;
+  };
+  /** Never empty; names are unique. */
+  agents: Agent[];
+  /** One of the agents' names, or null. */
+  defaultAgent: string | null;
+  /** "HH:MM", start < end. */
+  workingHours: { start: string; end: string };
+  /** YYYY-MM-DD dates, sorted. */
+  calendar: { holidays: string[]; workdays: string[] };
+  /** Absolute (relative to the config file's folder in the file), or null for the bundled scripts. */
+  scriptsDir: string | null;
+}
+
+/** The built-in settings; only the company name depends on the language. */
+export function defaultConfig(lang: Lang = currentLang()): Config {
+  return {
+    file: null,
+    company: t('config.defaultCompany', undefined, lang),
+    segments: {
+      newWithinDays: 30,
+      vip: { tiers: ['金卡会员', '钻石会员', 'VIP', '金卡', '钻石', 'gold', 'diamond', 'vip'], spend12mYuan: 10000, orders12m: 4 },
+      churn: { inactiveDays: 90, frequencyDrop: 0.5, windowDays: 90 },
+      complaintRecentDays: 30,
+    },
+    scenarios: {
+      'after-sale': { enabled: true, fromDays: 7, toDays: 15 },
+      'complaint-open': { enabled: true, dueHours: 24 },
+      'complaint-resolved': { enabled: true, withinWorkingDays: 3 },
+      'usage-check': { enabled: true, fromDays: 30, toDays: 40, minOrderYuan: 2000 },
+      'churn-warning': { enabled: true, highValueDueHours: 24, dueDays: 7 },
+      'first-experience': { enabled: true, fromDays: 3, toDays: 10 },
+      'vip-care': { enabled: true, everyDays: 30 },
+      survey: { enabled: false, everyDays: 90 },
+    },
+    contact: {
+      minDaysBetween: 30,
+      exempt: ['complaint-open', 'complaint-resolved', 'callback', 'confirmation'],
+      maxAttempts: 3,
+      retryAfterWorkingDays: 1,
+      claimTimeoutMinutes: 30,
+    },
+    agents: [
+      { name: '小王', capacity: 40 },
+      { name: '小李', capacity: 40 },
+    ],
+    defaultAgent: null,
+    workingHours: { start: '09:00', end: '18:00' },
+    calendar: { holidays: [], workdays: [] },
+    scriptsDir: null,
+  };
+}
+
+/** Does this tier value (from the customers export) make a customer VIP? Case and spaces do not matter. */
+export function isVipTier(config: Config, tier: string | null | undefined): boolean {
+  if (!tier) return false;
+  const wanted = tier.trim().toLowerCase();
+  return config.segments.vip.tiers.some((value) => value.trim().toLowerCase() === wanted);
+}
+
+// --- the schema: what each key holds and the comment `followup init` writes next to it
+
+type Unit = 'days' | 'hours' | 'workingDays' | 'minutes' | 'orders' | 'attempts' | 'calls';
+
+type Spec =
+  | { kind: 'int'; unit: Unit; min: number }
+  | { kind: 'yuan' }
+  | { kind: 'share' }
+  | { kind: 'bool' }
+  | { kind: 'text' }
+  | { kind: 'textOrNull' }
+  | { kind: 'pathOrNull' }
+  | { kind: 'lang' }
+  | { kind: 'time' }
+  | { kind: 'date' }
+  | { kind: 'scenario' }
+  | { kind: 'list'; item: Spec; check?: ListCheck; layout?: 'flow' | 'block' }
+  | { kind: 'map'; fields: Record<string, Field>; check?: MapCheck; itemDefaults?: Record<string, unknown> };
+
+interface Field {
+  spec: Spec;
+  comment: MessageId;
+  /** Not in the defaults: `followup init` writes it commented out, with this example. */
+  optional?: (lang: Lang) => unknown;
+}
+
+/** Where a value came from, for cross-field checks: its node (if written in the file) and key path. */
+interface Seen {
+  node: Node;
+  key: string;
+}
+type MapCheck = (value: Record<string, unknown>, seen: Record<string, Seen>, mapNode: Node | null, key: string) => void;
+type ListCheck = (items: unknown[], seen: Seen[], listNode: Node | null, key: string) => void;
+
+const days = (min = 0): Spec => ({ kind: 'int', unit: 'days', min });
+const hours = (min = 1): Spec => ({ kind: 'int', unit: 'hours', min });
+const bool: Spec = { kind: 'bool' };
+const f = (spec: Spec, comment: MessageId): Field => ({ spec, comment });
+
+const ENABLED = f(bool, 'init.c.enabled');
+
+/** A scenario section with fromDays..toDays, checked to be a window that can happen. */
+function windowScenario(fields: Record<string, Field>): Spec {
+  return { kind: 'map', fields: { enabled: ENABLED, ...fields }, check: checkWindow };
+}
+
+function checkWindow(value: Record<string, unknown>, seen: Record<string, Seen>, mapNode: Node | null, key: string): void {
+  const from = value.fromDays as number;
+  const to = value.toDays as number;
+  if (from > to) {
+    const at = seen.fromDays?.node ?? seen.toDays?.node ?? mapNode;
+    throw new Problem(at, t('config.window', { key, from, to }));
+  }
+}
+
+const SCHEMA: Spec = {
+  kind: 'map',
+  fields: {
+    lang: { spec: { kind: 'lang' }, comment: 'init.c.lang', optional: (lang) => lang },
+    db: { spec: { kind: 'pathOrNull' }, comment: 'init.c.db', optional: () => 'followup.db' },
+    company: f({ kind: 'text' }, 'init.c.company'),
+    segments: f(
+      {
+        kind: 'map',
+        fields: {
+          newWithinDays: f(days(1), 'init.c.newWithinDays'),
+          vip: f(
+            {
+              kind: 'map',
+              fields: {
+                tiers: f({ kind: 'list', item: { kind: 'text' }, layout: 'flow' }, 'init.c.vipTiers'),
+                spend12mYuan: f({ kind: 'yuan' }, 'init.c.vipSpend'),
+                orders12m: f({ kind: 'int', unit: 'orders', min: 0 }, 'init.c.vipOrders'),
+              },
+            },
+            'init.c.vip',
+          ),
+          churn: f(
+            {
+              kind: 'map',
+              fields: {
+                inactiveDays: f(days(1), 'init.c.churnInactive'),
+                frequencyDrop: f({ kind: 'share' }, 'init.c.churnDrop'),
+                windowDays: f(days(1), 'init.c.churnWindow'),
+              },
+            },
+            'init.c.churn',
+          ),
+          complaintRecentDays: f(days(0), 'init.c.complaintRecent'),
+        },
+      },
+      'init.c.segments',
+    ),
+    scenarios: f(
+      {
+        kind: 'map',
+        fields: {
+          'after-sale': f(
+            windowScenario({ fromDays: f(days(), 'init.c.afterSaleFrom'), toDays: f(days(), 'init.c.afterSaleTo') }),
+            'init.c.afterSale',
+          ),
+          'complaint-open': f({ kind: 'map', fields: { enabled: ENABLED, dueHours: f(hours(), 'init.c.complaintOpenDue') } }, 'init.c.complaintOpen'),
+          'complaint-resolved': f(
+            {
+              kind: 'map',
+              fields: { enabled: ENABLED, withinWorkingDays: f({ kind: 'int', unit: 'workingDays', min: 0 }, 'init.c.complaintResolvedWithin') },
+            },
+            'init.c.complaintResolved',
+          ),
+          'usage-check': f(
+            windowScenario({
+              fromDays: f(days(), 'init.c.usageFrom'),
+              toDays: f(days(), 'init.c.usageTo'),
+              minOrderYuan: f({ kind: 'yuan' }, 'init.c.usageMinOrder'),
+            }),
+            'init.c.usage',
+          ),
+          'churn-warning': f(
+            {
+              kind: 'map',
+              fields: { enabled: ENABLED, highValueDueHours: f(hours(), 'init.c.churnHighValueDue'), dueDays: f(days(), 'init.c.churnDue') },
+            },
+            'init.c.churnWarning',
+          ),
+          'first-experience': f(
+            windowScenario({ fromDays: f(days(), 'init.c.firstFrom'), toDays: f(days(), 'init.c.firstTo') }),
+            'init.c.first',
+          ),
+          'vip-care': f({ kind: 'map', fields: { enabled: ENABLED, everyDays: f(days(1), 'init.c.vipCareEvery') } }, 'init.c.vipCare'),
+          survey: f({ kind: 'map', fields: { enabled: ENABLED, everyDays: f(days(1), 'init.c.surveyEvery') } }, 'init.c.survey'),
+        },
+      },
+      'init.c.scenarios',
+    ),
+    contact: f(
+      {
+        kind: 'map',
+        fields: {
+          minDaysBetween: f(days(0), 'init.c.minDaysBetween'),
+          exempt: f({ kind: 'list', item: { kind: 'scenario' }, layout: 'flow' }, 'init.c.exempt'),
+          maxAttempts: f({ kind: 'int', unit: 'attempts', min: 1 }, 'init.c.maxAttempts'),
+          retryAfterWorkingDays: f({ kind: 'int', unit: 'workingDays', min: 0 }, 'init.c.retryAfter'),
+          claimTimeoutMinutes: f({ kind: 'int', unit: 'minutes', min: 1 }, 'init.c.claimTimeout'),
+        },
+      },
+      'init.c.contact',
+    ),
+    agents: f(
+      {
+        kind: 'list',
+        layout: 'block',
+        item: {
+          kind: 'map',
+          fields: { name: f({ kind: 'text' }, 'init.c.agents'), capacity: f({ kind: 'int', unit: 'calls', min: 1 }, 'init.c.agents') },
+          itemDefaults: { capacity: 40 },
+          check: (value, _seen, mapNode, key) => {
+            if (value.name === undefined) throw new Problem(mapNode, t('config.agentName', { key }));
+          },
+        },
+        check: checkAgents,
+      },
+      'init.c.agents',
+    ),
+    defaultAgent: f({ kind: 'textOrNull' }, 'init.c.defaultAgent'),
+    workingHours: f(
+      {
+        kind: 'map',
+        fields: { start: f({ kind: 'time' }, 'init.c.hoursStart'), end: f({ kind: 'time' }, 'init.c.hoursEnd') },
+        check: (value, seen, mapNode) => {
+          if ((value.start as string) >= (value.end as string)) {
+            throw new Problem(seen.start?.node ?? seen.end?.node ?? mapNode, t('config.hoursOrder', { start: value.start as string, end: value.end as string }));
+          }
+        },
+      },
+      'init.c.workingHours',
+    ),
+    calendar: f(
+      {
+        kind: 'map',
+        fields: {
+          holidays: f({ kind: 'list', item: { kind: 'date' }, layout: 'flow' }, 'init.c.holidays'),
+          workdays: f({ kind: 'list', item: { kind: 'date' }, layout: 'flow' }, 'init.c.workdays'),
+        },
+        check: checkCalendar,
+      },
+      'init.c.calendar',
+    ),
+    scriptsDir: f({ kind: 'pathOrNull' }, 'init.c.scriptsDir'),
+  },
+  check: (value, seen) => {
+    const name = value.defaultAgent as string | null;
+    const agents = value.agents as Agent[];
+    if (name !== null && !agents.some((agent) => agent.name === name)) {
+      throw new Problem(seen.defaultAgent.node, t('config.defaultAgentUnknown', { name, names: agents.map((a) => a.name).join(', ') }));
+    }
+  },
+};
+
+function checkAgents(items: unknown[], seen: Seen[], listNode: Node | null, key: string): void {
+  if (items.length === 0) throw new Problem(listNode, t('config.agentsEmpty', { key }));
+  const first = new Map<string, number>();
+  (items as Agent[]).forEach((agent, index) => {
+    const at = first.get(agent.name);
+    if (at !== undefined) {
+      const node = seen[index]?.node ?? listNode;
+      const nameNode = isMap(node) ? (node.get('name', true) as Node | undefined) : undefined;
+      throw new Problem(nameNode ?? node, t('config.agentDuplicate', { name: agent.name, key: `${key}[${index + 1}]`, first: `${key}[${at + 1}]` }));
+    }
+    first.set(agent.name, index);
+  });
+}
+
+function checkCalendar(value: Record<string, unknown>, seen: Record<string, Seen>): void {
+  const holidays = new Set(value.holidays as string[]);
+  const workdays = value.workdays as string[];
+  const both = workdays.find((day) => holidays.has(day));
+  if (both !== undefined) {
+    const listNode = seen.workdays?.node ?? seen.holidays?.node ?? null;
+    const itemNode = isSeq(listNode) ? (listNode.items.find((item) => isScalar(item) && item.value === both) as Node | undefined) : undefined;
+    throw new Problem(itemNode ?? listNode, t('config.dateBoth', { date: both }));
+  }
+  (value.holidays as string[]).sort();
+  workdays.sort();
+}
+
+// --- reading
+
+/** A problem with a node of the file; loadConfig turns it into a UserError with the file and line. */
+class Problem extends Error {
+  constructor(
+    readonly node: Node | null | undefined,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+interface ReadContext {
+  doc: Document;
+  /** The config file's folder, for relative paths. */
+  dir: string;
 }
 
 export function loadConfig(flag: string | undefined, cwd: string): Config {
-  const file = flag ? path.resolve(cwd, flag) : path.resolve(cwd, CONFIG_FILE);
-  if (!fs.existsSync(file)) {
-    if (flag) throw new UserError('error.fileNotFound', { path: flag });
-    return { file: null };
+  const file = path.resolve(cwd, flag ?? CONFIG_FILE);
+  const shown = displayPath(file, cwd);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) {
+    if (flag) throw new UserError('config.notFound', { path: flag });
+    return defaultConfig();
   }
-  const text = fs.readFileSync(file, 'utf8');
+  if (stat.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new UserError('config.unreadable', { path: shown, reason: (error as Error).message });
+  }
+  // Notepad on Chinese Windows may save the file as GBK; any BOM is dropped by the decoder.
+  const text = iconv.decode(bytes, detectEncoding(bytes.subarray(0, 65536)));
+
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const where = (node: Node | null | undefined) => {
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const lineOf = (node: Node | null | undefined): number => {
     const offset = node?.range?.[0];
-    return offset === undefined ? file : `${file}:${lines.linePos(offset).line}`;
+    return offset === undefined ? 1 : lines.linePos(offset).line;
   };
   if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    throw new UserError('error.config', { path: `${file}:${first.linePos?.[0].line ?? 1}`, reason: first.message.split('\n')[0] });
+    const error = doc.errors[0];
+    const line = error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line;
+    throw new UserError('config.where', { file: shown, line, reason: yamlReason(error.code, error.message, text, error.pos[0]) });
   }
-  const config: Config = { file };
-  if (doc.contents === null) return config;
-  if (!isMap(doc.contents)) throw new UserError('error.config', { path: file, reason: t('config.notMap') });
-  for (const pair of doc.contents.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = isScalar(pair.value) ? pair.value.value : undefined;
-    switch (key) {
-      case 'lang': {
-        const lang = typeof value === 'string' ? parseLang(value) : undefined;
-        if (!lang) throw new UserError('error.config', { path: where(pair.value as Node), reason: t('config.lang') });
-        config.lang = lang;
-        break;
+
+  const defaults = defaultConfig();
+  try {
+    const root = doc.contents as Node | null;
+    const read = readNode(root, SCHEMA, '', { ...defaults, file: undefined }, { doc, dir: path.dirname(file) }) as Config;
+    const config: Config = { ...read, file };
+    // The company name follows the file's language when the file sets one and not the company.
+    if (config.lang && !hasKey(root, 'company')) config.company = t('config.defaultCompany', undefined, config.lang);
+    return config;
+  } catch (error) {
+    if (!(error instanceof Problem)) throw error;
+    throw new UserError('config.where', { file: shown, line: lineOf(error.node), reason: error.reason });
+  }
+}
+
+function hasKey(root: Node | null, key: string): boolean {
+  return isMap(root) && root.has(key);
+}
+
+/** The file as the user knows it: relative to the current folder when it is inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function readNode(node: Node | null | undefined, spec: Spec, key: string, fallback: unknown, ctx: ReadContext): unknown {
+  if (isAlias(node)) node = node.resolve(ctx.doc) as Node | undefined;
+  switch (spec.kind) {
+    case 'map':
+      return readMap(node, spec, key, fallback as Record<string, unknown> | undefined, ctx);
+    case 'list':
+      return readList(node, spec, key, fallback as unknown[] | undefined, ctx);
+    default:
+      return readScalar(node, spec, key, ctx);
+  }
+}
+
+function readMap(
+  node: Node | null | undefined,
+  spec: Extract<Spec, { kind: 'map' }>,
+  key: string,
+  fallback: Record<string, unknown> | undefined,
+  ctx: ReadContext,
+): Record<string, unknown> {
+  const value: Record<string, unknown> = structuredClone(fallback ?? spec.itemDefaults ?? {});
+  delete value.file;
+  const seen: Record<string, Seen> = {};
+  // An empty section (every line under it commented out) keeps the defaults.
+  if (node && !(isScalar(node) && node.value === null)) {
+    if (!isMap(node)) throw new Problem(node, key ? t('config.expectedMap', { key, found: found(node) }) : t('config.notSettings'));
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      const name = isScalar(keyNode) ? String(keyNode.value) : '';
+      const path = key ? `${key}.${name}` : name;
+      const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
+      if (!field) throw new Problem(keyNode ?? node, unknownKey(path, name, Object.keys(spec.fields)));
+      const valueNode = (pair.value as Node | null) ?? keyNode;
+      let read: unknown;
+      try {
+        read = readNode(pair.value as Node | null, field.spec, path, value[name], ctx);
+      } catch (error) {
+        // `key:` with nothing after it has no node of its own: point at the key.
+        if (error instanceof Problem && !error.node) throw new Problem(valueNode, error.reason);
+        throw error;
       }
-      case 'db':
-        if (typeof value !== 'string') throw new UserError('error.config', { path: where(pair.value as Node), reason: t('config.db') });
-        config.db = path.resolve(path.dirname(file), value);
-        break;
-      default:
-        throw new UserError('error.config', { path: where(pair.key as Node), reason: t('config.unknownKey', { key }) });
+      if (read === undefined) delete value[name];
+      else value[name] = read;
+      seen[name] = { node: valueNode as Node, key: path };
     }
   }
-  return config;
+  spec.check?.(value, seen, node ?? null, key);
+  return value;
+}
+
+function readList(
+  node: Node | null | undefined,
+  spec: Extract<Spec, { kind: 'list' }>,
+  key: string,
+  fallback: unknown[] | undefined,
+  ctx: ReadContext,
+): unknown[] {
+  let items: unknown[];
+  const seen: Seen[] = [];
+  if (node === undefined) {
+    items = structuredClone(fallback ?? []);
+  } else if (node === null || (isScalar(node) && node.value === null)) {
+    items = [];
+  } else if (!isSeq(node)) {
+    throw new Problem(node, t('config.expectedList', { key, found: found(node) }));
+  } else {
+    items = node.items.map((item, index) => {
+      const itemKey = `${key}[${index + 1}]`;
+      seen.push({ node: item as Node, key: itemKey });
+      return readNode(item as Node | null, spec.item, itemKey, undefined, ctx);
+    });
+  }
+  spec.check?.(items, seen, node ?? null, key);
+  return items;
+}
+
+const INT_MESSAGES: Record<Unit, MessageId> = {
+  days: 'config.int.days',
+  hours: 'config.int.hours',
+  workingDays: 'config.int.workingDays',
+  minutes: 'config.int.minutes',
+  orders: 'config.int.orders',
+  attempts: 'config.int.attempts',
+  calls: 'config.int.calls',
+};
+
+function readScalar(node: Node | null | undefined, spec: Spec, key: string, ctx: ReadContext): unknown {
+  const raw = isScalar(node) ? node.value : node === null || node === undefined ? null : undefined;
+  const fail = (id: MessageId, params: Params = {}): never => {
+    throw new Problem(node, t(id, { key, found: found(node), ...params }));
+  };
+  switch (spec.kind) {
+    case 'int':
+      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < spec.min) fail(INT_MESSAGES[spec.unit], { min: spec.min });
+      return raw;
+    case 'yuan':
+      if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) fail('config.yuan');
+      return raw;
+    case 'share':
+      if (typeof raw !== 'number' || !(raw >= 0 && raw <= 1)) fail('config.share');
+      return raw;
+    case 'bool':
+      if (typeof raw !== 'boolean') fail('config.bool');
+      return raw;
+    case 'text':
+      if (typeof raw !== 'string' || raw.trim() === '') fail(typeof raw === 'number' ? 'config.textNumber' : 'config.text');
+      return (raw as string).trim();
+    case 'textOrNull':
+      if (raw === null) return null;
+      if (typeof raw !== 'string' || raw.trim() === '') fail('config.textOrNull');
+      return (raw as string).trim();
+    case 'pathOrNull':
+      if (raw === null) return key === 'db' ? undefined : null;
+      if (typeof raw !== 'string' || raw.trim() === '') fail('config.path');
+      return path.resolve(ctx.dir, (raw as string).trim());
+    case 'lang': {
+      if (raw === null) return undefined;
+      const lang = typeof raw === 'string' ? parseLang(raw) : undefined;
+      if (!lang) fail('config.langValue');
+      return lang;
+    }
+    case 'time': {
+      const match = typeof raw === 'string' ? /^(\d{1,2}):(\d{2})$/.exec(raw.trim()) : null;
+      if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) fail('config.time');
+      return `${match![1].padStart(2, '0')}:${match![2]}`;
+    }
+    case 'date': {
+      const match = typeof raw === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim()) : null;
+      const day = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+      if (!match || !day || day.getUTCFullYear() !== Number(match[1]) || day.getUTCMonth() !== Number(match[2]) - 1 || day.getUTCDate() !== Number(match[3])) {
+        fail('config.date');
+      }
+      return (raw as string).trim();
+    }
+    case 'scenario': {
+      const id = typeof raw === 'string' ? raw.trim() : '';
+      if (!(SCENARIO_IDS as readonly string[]).includes(id)) {
+        const suggestion = typeof raw === 'string' ? closest(raw, SCENARIO_IDS) : undefined;
+        fail(suggestion ? 'config.scenarioSuggest' : 'config.scenario', { suggestion, ids: SCENARIO_IDS.join(', ') });
+      }
+      return id;
+    }
+    default:
+      throw new Error(`unhandled spec ${spec.kind}`);
+  }
+}
+
+/** How a wrong value is quoted back: strings in quotes, numbers as written, lists and maps by kind. */
+function found(node: Node | null | undefined): string {
+  if (node === null || node === undefined) return t('config.found.nothing');
+  if (isSeq(node)) return t('config.found.list');
+  if (isMap(node)) return t('config.found.map');
+  if (isScalar(node)) {
+    if (node.value === null) return t('config.found.nothing');
+    if (typeof node.value === 'string') return `"${node.value}"`;
+    return node.source !== undefined && typeof node.source === 'string' ? node.source : String(node.value);
+  }
+  return String(node);
+}
+
+function unknownKey(path: string, name: string, known: readonly string[]): string {
+  const suggestion = closest(name, known);
+  return suggestion ? t('config.unknownKeySuggest', { key: path, suggestion }) : t('config.unknownKeyList', { key: path, known: known.join(', ') });
+}
+
+/** The known name a mistyped one most likely meant: same letters ignoring case and - or _, else within a few edits. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const squash = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
+  const wanted = squash(name);
+  if (!wanted) return undefined;
+  const same = known.find((k) => squash(k) === wanted);
+  if (same) return same;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(wanted, squash(candidate));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = wanted.length <= 4 ? 1 : wanted.length <= 8 ? 2 : 3;
+  if (bestDistance <= allowed) return best;
+  // A prefix such as "after" for "after-sale" or "fromDay" for "fromDays".
+  const prefixed = known.filter((k) => wanted.length >= 3 && squash(k).startsWith(wanted));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/** A YAML syntax error in words a team lead can act on; the parser's English only as a last resort. */
+function yamlReason(code: string, message: string, text: string, offset: number): string {
+  switch (code) {
+    case 'DUPLICATE_KEY': {
+      const key = /^\s*["']?([^:"'\n]+?)["']?\s*:/.exec(text.slice(offset))?.[1] ?? '';
+      return t('config.yaml.duplicateKey', { key });
+    }
+    case 'TAB_AS_INDENT':
+      return t('config.yaml.tab');
+    case 'BAD_INDENT':
+      return t('config.yaml.indent');
+    case 'MISSING_CHAR':
+      return /quote/i.test(message) ? t('config.yaml.quote') : t('config.yaml.colon');
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'UNEXPECTED_TOKEN':
+      return t('config.yaml.colon');
+    case 'MULTIPLE_DOCS':
+      return t('config.yaml.documents');
+    default:
+      return t('config.yaml.other', { detail: message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') });
+  }
+}
+
+// --- writing: the file `followup init` creates
+
+/**
+ * The settings file with every setting, each with a one-line comment in `lang`. Written from the
+ * schema, so it loads back to exactly `config` (by default, the defaults).
+ */
+export function renderConfig(lang: Lang, config: Config = defaultConfig(lang)): string {
+  const c = (id: MessageId) => t(id, undefined, lang);
+  const out: string[] = [c('init.c.header1'), c('init.c.header2'), c('init.c.header3')];
+  const root = SCHEMA as Extract<Spec, { kind: 'map' }>;
+  for (const [name, field] of Object.entries(root.fields)) {
+    out.push('', `# ${c(field.comment)}`);
+    const value = (config as unknown as Record<string, unknown>)[name];
+    if (field.optional) {
+      out.push(`# ${name}: ${yamlValue(field.optional(lang))}`);
+    } else if (field.spec.kind === 'map') {
+      out.push(`${name}:`);
+      renderFields(field.spec, value as Record<string, unknown>, 1, out, c);
+    } else if (field.spec.kind === 'list' && field.spec.layout === 'block') {
+      out.push(`${name}:`);
+      for (const item of value as Record<string, unknown>[]) {
+        out.push(`  - { ${Object.entries(item).map(([k, v]) => `${k}: ${yamlValue(v)}`).join(', ')} }`);
+      }
+    } else {
+      out.push(`${name}: ${yamlValue(value)}`);
+    }
+  }
+  return alignComments(out).join('\n') + '\n';
+}
+
+function renderFields(spec: Extract<Spec, { kind: 'map' }>, value: Record<string, unknown>, depth: number, out: string[], c: (id: MessageId) => string): void {
+  const indent = '  '.repeat(depth);
+  for (const [name, field] of Object.entries(spec.fields)) {
+    if (field.spec.kind === 'map') {
+      out.push(`${indent}${name}:\t# ${c(field.comment)}`);
+      renderFields(field.spec, value[name] as Record<string, unknown>, depth + 1, out, c);
+    } else {
+      out.push(`${indent}${name}: ${yamlValue(value[name])}\t# ${c(field.comment)}`);
+    }
+  }
+}
+
+/** A value as YAML: plain when that reads back the same, else double-quoted (valid YAML, like JSON). */
+export function yamlValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
+  if (typeof value !== 'string') return String(value);
+  if (/^[\p{L}\p{N}][\p{L}\p{N}_.\- ]*$/u.test(value) && !value.endsWith(' ') && parseYaml(value) === value) return value;
+  return JSON.stringify(value);
+}
+
+/** Lines up the trailing comments (a tab marks where one starts), counting CJK characters as two columns. */
+function alignComments(lines: string[]): string[] {
+  const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const column = Math.min(
+    34,
+    Math.max(...lines.filter((l) => l.includes('\t')).map((l) => width(l.split('\t')[0]) + 2)),
+  );
+  return lines.map((line) => {
+    const tab = line.indexOf('\t');
+    if (tab < 0) return line;
+    const head = line.slice(0, tab);
+    return head + ' '.repeat(Math.max(2, column - width(head))) + line.slice(tab + 1);
+  });
 }

@@ -2,9 +2,11 @@
 // which must have exactly the same ids (the compiler checks it). `{name}` is filled in by t().
 // Areas with many messages keep them in their own file (config.en.ts …), spread in here.
 import { configEn } from './config.en.js';
+import { planEn } from './plan.en.js';
 
 export const en = {
   ...configEn,
+  ...planEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':
@@ -69,10 +71,6 @@ export const en = {
   'error.lang': 'Unknown language "{value}". Use zh-CN or en.',
   'error.config': '{path}: {reason}',
   'error.interrupted': 'Interrupted: nothing was changed.',
-  'config.notMap': 'expected settings written as "key: value"',
-  'config.lang': 'lang must be zh-CN or en',
-  'config.db': 'db must be a file path',
-  'config.unknownKey': 'unknown setting "{key}"; check the spelling against `followup init`',
 
   // --- usage errors (exit code 2)
   'usage.unknownOption': "Unknown option {option}. See 'followup {command} --help'.",

@@ -1,9 +1,11 @@
 // 简体中文消息目录。与 en.ts 的键完全一致（由编译器检查）。`{name}` 由 t() 填入。
 import { configZhCN } from './config.zh-CN.js';
+import { planZhCN } from './plan.zh-CN.js';
 import type { MessageId } from './en.js';
 
 export const zhCN: Record<MessageId, string> = {
   ...configZhCN,
+  ...planZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
     '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
@@ -62,10 +64,6 @@ export const zhCN: Record<MessageId, string> = {
   'error.lang': '未知语言“{value}”。可用：zh-CN 或 en。',
   'error.config': '{path}：{reason}',
   'error.interrupted': '已中断：没有任何改动。',
-  'config.notMap': '设置应写成 "键: 值" 的形式',
-  'config.lang': 'lang 只能是 zh-CN 或 en',
-  'config.db': 'db 必须是文件路径',
-  'config.unknownKey': '未知设置“{key}”；请对照 `followup init` 生成的文件检查拼写',
 
   'usage.unknownOption': "未知选项 {option}。请查看 'followup {command} --help'。",
   'usage.unknownCommand': "未知命令 {name}。请用 'followup --help' 查看所有命令。",

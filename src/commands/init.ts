@@ -1,0 +1,97 @@
+// followup init [--force] [--agents "小王:40,小李:35"]: writes the settings file with every setting
+// at its default and a comment explaining it, and creates the database.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { newCommand, type Context } from '../core/command.js';
+import { CONFIG_FILE, defaultConfig, displayPath, renderConfig, type Agent } from '../core/config.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { halfWidth } from '../domain/values.js';
+import { langFromEnv, parseLang, t } from '../messages/index.js';
+import { openDatabase } from '../storage/db.js';
+
+interface InitFlags {
+  force?: boolean;
+  agents?: string;
+}
+
+/** Calls a day for an agent given without one ("小王" in --agents). */
+const DEFAULT_CAPACITY = 40;
+
+export function initCommand(ctx: Context) {
+  return newCommand('init')
+    .description(t('init.description'))
+    .addOption(new Option('--force', t('init.option.force')))
+    .addOption(new Option('--agents <list>', t('init.option.agents')))
+    .addHelpText('after', '\n' + t('init.examples'))
+    .action((flags: InitFlags, command: Command) => {
+      // --lang and --config are the program's options; commander accepts them after `init` too.
+      const globals = command.optsWithGlobals<{ lang?: string; config?: string }>();
+      // Validate every flag before writing anything.
+      const lang = parseLang(globals.lang) ?? langFromEnv(ctx.env);
+      const agents = flags.agents === undefined ? undefined : parseAgents(flags.agents);
+      const file = path.resolve(ctx.cwd, globals.config ?? CONFIG_FILE);
+      const shown = displayPath(file, ctx.cwd);
+
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+      const configFlag = globals.config === undefined ? '' : ` --config ${shellQuote(globals.config)}`;
+      if (stat && !flags.force) throw new UserError('init.exists', { path: shown, command: `followup init --force${configFlag}` });
+
+      const defaults = defaultConfig(lang);
+      writeConfig(file, shown, renderConfig(lang, agents ? { ...defaults, agents } : defaults), flags.force ?? false, configFlag);
+      ctx.out.info(t('init.wrote', { path: shown }));
+
+      // After the file is written, so that a broken file it replaced is not read for the db path.
+      const dbPath = ctx.dbPath();
+      const existed = fs.existsSync(dbPath);
+      openDatabase(dbPath, { create: true }).close();
+      ctx.out.info(t(existed ? 'init.dbKept' : 'init.dbCreated', { path: displayPath(dbPath, ctx.cwd) }));
+      ctx.out.info(t('init.next', { config: configFlag }));
+    });
+}
+
+function writeConfig(file: string, shown: string, text: string, force: boolean, configFlag: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!force) {
+      // 'wx': another init that got there first is not overwritten.
+      fs.writeFileSync(file, text, { flag: 'wx', mode: 0o644 });
+      return;
+    }
+    // Replace in one step: a reader sees the old file or the new one, never half of it.
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(temp, text, { mode: 0o644 });
+      fs.renameSync(temp, file);
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UserError('init.exists', { path: shown, command: `followup init --force${configFlag}` });
+    throw new UserError('init.cannotWrite', { path: shown, reason: (error as Error).message });
+  }
+}
+
+/** "小王:40,小李:35" (full-width ：，、 as a Chinese keyboard types them are fine; no capacity means 40). */
+export function parseAgents(value: string): Agent[] {
+  const agents: Agent[] = [];
+  const parts = value.split(/[,，、;；]/).map((part) => part.trim()).filter((part) => part !== '');
+  if (parts.length === 0) throw new UsageError('init.badAgents', { value, part: value });
+  for (const part of parts) {
+    const match = /^(.*?)\s*(?:[:：]\s*(.*))?$/.exec(part)!;
+    const name = match[1].trim();
+    if (!name) throw new UsageError('init.badAgents', { value, part });
+    const raw = match[2] === undefined ? String(DEFAULT_CAPACITY) : halfWidth(match[2]).trim();
+    const capacity = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(capacity >= 1)) throw new UsageError('init.badCapacity', { name, value: match[2] ?? '' });
+    if (agents.some((agent) => agent.name === name)) throw new UsageError('init.duplicateAgent', { name });
+    agents.push({ name, capacity });
+  }
+  return agents;
+}
+
+function shellQuote(value: string): string {
+  return /^[\w./@%+=:,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
