@@ -7,9 +7,9 @@
 // A notice may reach into the previous year (元旦 2023 began on 2022-12-31); such dates stay under
 // the notice that named them. Any other weekday is a working day and any other weekend day is off.
 //
-// Each year was checked day by day against the notice text and against the independent table of the
-// npm package chinese-days 1.5.7 (same working-day answer for every date 2018-01-01 … 2026-12-31).
-// The URLs are the gov.cn pages of the notices.
+// Each year is transcribed from its notice (the URLs are the notices' gov.cn pages) and was
+// cross-checked against the independent table of the npm package chinese-days 1.5.7: both give the
+// same working-day answer for every date from 2018-01-01 to 2026-12-31.
 //
 // To add a year: copy the notice into a new entry below and add a test for it. Until a release ships
 // it, a team can give the year in its config (CalendarOverrides.years). A year missing here is not
