@@ -47,6 +47,8 @@ CREATE TABLE orders (
 ) WITHOUT ROWID;
 -- Covers segment computation (spend per customer and period) from the index alone.
 CREATE INDEX orders_by_customer ON orders (customer_id, ordered_at, amount_fen);
+-- The call list looks orders up by date window (7–15 days ago, about a month ago …).
+CREATE INDEX orders_by_time ON orders (ordered_at, customer_id, amount_fen);
 
 CREATE TABLE complaints (
   id          TEXT PRIMARY KEY,
