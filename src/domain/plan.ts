@@ -1,31 +1,45 @@
 // The morning call list (回访清单): who to call on day D, why, how urgent, by when, and which agent.
 //
-//   candidates (SQL: order/complaint windows, earlier calls, segments)
-//     → per scenario: due / not yet due / excluded, by the scenario windows and contact rules
-//     → per customer: the most urgent due reason wins, the others are kept as "also"
-//     → ordered: urgent first, then by due date, then by customer value
-//     → shared among the agents up to their capacity; the rest rolls to the next working day.
+//   reasons  order/complaint windows and earlier calls (few rows: classified here, with the
+//            working-day calendar) + churn warning / VIP care / survey (set-based, in SQL)
+//   rules    one SQL expression: already followed up, do-not-call, no phone, contact interval
+//   ranking  per customer the most urgent due reason wins (the others are kept as "also");
+//            the list is ordered urgent first, then by due date, then by customer value
+//   capacity shared among the agents; what does not fit rolls to the next working day
 //
-// Everything here is a plain function of the database, the settings and the date: the same data
-// and date give the same list.
+// Plain functions of the database, the settings and the date: the same data and date give the
+// same list. Explain runs the very same reasons and rules for one customer.
 
 import type { Config, ScenarioId } from '../core/config.js';
 import { t, type MessageId } from '../messages/index.js';
 import type { Db } from '../storage/db.js';
 import {
-  factsForPlanning,
+  addReasons,
+  addSegmentReasons,
+  closingWinners,
+  dueReasonsOf,
+  endReasons,
   pendingBefore,
+  planFacts,
   planItemsOn,
+  rankWinners,
+  ruledReasons,
   savePlan,
+  startReasons,
   unansweredCustomers,
   windowCandidates,
+  winnersInOrder,
   type CandidateRow,
+  type ContactRuleParams,
   type NewPlanItem,
   type PlanItemRow,
+  type ReasonRow,
+  type RuledReasonRow,
+  type WinnerRow,
 } from '../storage/plans.js';
 import type { CustomerFacts } from '../storage/segments.js';
 import { addDays, daysBetween, workingCalendar, type WorkingCalendar } from './calendar.js';
-import { segmentParams, segmentsOf, type SegmentId, type SegmentRules } from './segments.js';
+import { segmentParams, type SegmentId, type SegmentRules } from './segments.js';
 import { formatYuan } from './values.js';
 
 /** When two reasons are equally urgent and due the same day, the earlier scenario here wins. */
@@ -62,13 +76,22 @@ export function calendarFrom(config: Config): WorkingCalendar {
   return workingCalendar({ holidays: config.calendar.holidays, workdays: config.calendar.workdays });
 }
 
-/** One reason to call, after the rules: the unit `explain` shows and the planner ranks. */
+export type ExclusionCode =
+  | 'do-not-call'
+  | 'no-phone'
+  | 'contacted'
+  | 'attempts-exhausted'
+  | 'window-passed'
+  | 'already-followed-up'
+  | 'unknown-calendar';
+
+/** One reason to call, after the rules: the unit explain shows and the planner ranks. */
 export interface Reason {
   scenario: ScenarioId;
   ref: string | null;
   urgent: boolean;
   dueBy: string;
-  /** due: on today's list; not-yet: from `from`; excluded: why in `exclusion`. */
+  /** due: on the day's list; not-yet: from `from`; excluded: why in `exclusion`. */
   status: 'due' | 'not-yet' | 'excluded';
   from?: string;
   exclusion?: Exclusion;
@@ -92,8 +115,14 @@ export interface PlanOptions {
   agents?: string[];
   /** Plan even on a day off. */
   force?: boolean;
-  /** For tests and the import log: the clock for updated_at. */
+  /** The clock for updated_at (tests). */
   now?: () => Date;
+}
+
+export interface StoredReason {
+  scenario: ScenarioId;
+  ref: string | null;
+  params: Record<string, string | number>;
 }
 
 export interface CallListItem {
@@ -114,28 +143,24 @@ export interface CallListItem {
   rolledFrom: string | null;
 }
 
-export interface StoredReason {
-  scenario: ScenarioId;
-  ref: string | null;
-  params: Record<string, string | number>;
-}
-
 export interface CallList {
   date: string;
   workingDay: boolean;
   /** False when the day is off and --force was not given: no list was made. */
   planned: boolean;
   items: CallListItem[];
-  /** Items that did not fit today's capacity: on the list of `rolledTo`. */
+  /** Items that did not fit today's capacity, now on the list of `rolledTo`. */
   rolledOver: CallListItem[];
+  /** How many did not fit in all (rolledOver lists the first RETURNED_OVERFLOW of them). */
+  rolledOverCount: number;
   rolledTo: string | null;
   /** Years the calendar does not cover that a due date reached. */
   uncoveredYears: number[];
   agents: { name: string; capacity: number; assigned: number }[];
 }
 
-// -----------------------------------------------------------------------------------------------
-// Candidates → reasons
+/** How many of the items that did not fit are returned in full (all are counted and kept). */
+export const RETURNED_OVERFLOW = 500;
 
 export interface PlanContext {
   db: Db;
@@ -145,19 +170,29 @@ export interface PlanContext {
   rules: SegmentRules;
 }
 
+export function planContext(db: Db, config: Config, date: string): PlanContext {
+  return { db, config, date, calendar: calendarFrom(config), rules: segmentRulesFrom(config) };
+}
+
 function enabledScenarios(config: Config): Set<string> {
   const on = new Set<string>(['callback', 'retry', 'confirmation']);
   for (const [id, settings] of Object.entries(config.scenarios)) if (settings.enabled) on.add(id);
   return on;
 }
 
-/** Every reason to call each customer on `date`, due or not, with the customer's facts. */
-export function reasonsByCustomer(ctx: PlanContext, onlyCustomer?: string): Map<string, { facts: CustomerFacts; reasons: Reason[] }> {
+// -----------------------------------------------------------------------------------------------
+// Reasons
+
+/**
+ * Finds every reason to call on the context's day — for all customers, or for one (explain) — and
+ * leaves them with the customers' facts in the run's working tables (storage/plans.ts).
+ */
+function collectReasons(ctx: PlanContext, onlyCustomer?: string): void {
   const { db, config, date, calendar } = ctx;
   const s = config.scenarios;
   const enabled = enabledScenarios(config);
-  // A complaint resolved N working days ago is at most ~N+10 calendar days ago, even across 春节.
-  const resolvedSince = addDays(date, -(s['complaint-resolved'].withinWorkingDays + 15));
+  startReasons(db);
+
   const windows = windowCandidates(
     db,
     {
@@ -168,106 +203,116 @@ export function reasonsByCustomer(ctx: PlanContext, onlyCustomer?: string): Map<
       usageMinFen: Math.round(s['usage-check'].minOrderYuan * 100),
       firstFrom: addDays(date, -s['first-experience'].toDays),
       firstTo: addDays(date, -s['first-experience'].fromDays + 1),
-      resolvedSince,
+      // N working days back is at most ~N+10 calendar days, even across 春节 or 国庆.
+      resolvedSince: addDays(date, -(s['complaint-resolved'].withinWorkingDays + 15)),
       dNext: addDays(date, 1),
     },
     enabled,
     onlyCustomer,
   );
-  const retries = enabled.has('retry')
-    ? unansweredCustomers(db, addDays(date, 1)).filter((r) => onlyCustomer === undefined || r.customerId === onlyCustomer)
-    : [];
-
-  const ids = [...new Set([...windows.map((c) => c.customerId), ...retries.map((r) => r.customerId), ...(onlyCustomer ? [onlyCustomer] : [])])];
-  const params = segmentParams(ctx.rules, date);
-  const facts = factsForPlanning(db, params, ids, enabled.has('survey'));
-  const out = new Map<string, { facts: CustomerFacts; reasons: Reason[] }>();
-  for (const f of facts) if (onlyCustomer === undefined || f.id === onlyCustomer) out.set(f.id, { facts: f, reasons: [] });
-
-  for (const c of windows) {
-    const entry = out.get(c.customerId);
-    if (entry) entry.reasons.push(windowReason(ctx, c));
-  }
-  for (const r of retries) {
-    const entry = out.get(r.customerId);
-    if (!entry) continue;
-    const next = calendar.addWorkingDays(r.lastAttemptAt.slice(0, 10), config.contact.retryAfterWorkingDays);
-    const reason: Reason = {
-      scenario: 'retry',
-      ref: r.planItemId === null ? null : String(r.planItemId),
-      urgent: false,
-      dueBy: next,
-      status: next <= date ? 'due' : 'not-yet',
-      from: next,
-      agent: r.agent,
-      params: { attempts: r.attempts, last: r.lastAttemptAt.slice(0, 10), original: r.scenario },
-    };
-    if (r.attempts >= config.contact.maxAttempts) {
-      reason.status = 'excluded';
-      reason.exclusion = { code: 'attempts-exhausted', attempts: r.attempts, max: config.contact.maxAttempts };
+  const rows: ReasonRow[] = windows.map((c) => toRow(windowReason(ctx, c), c.customerId, c.anchor));
+  if (enabled.has('retry')) {
+    for (const r of unansweredCustomers(db, addDays(date, 1), onlyCustomer)) {
+      const next = calendar.addWorkingDays(r.lastAttemptAt.slice(0, 10), config.contact.retryAfterWorkingDays);
+      const exhausted = r.attempts >= config.contact.maxAttempts;
+      const reason: Reason = {
+        scenario: 'retry',
+        ref: r.planItemId === null ? null : String(r.planItemId),
+        urgent: false,
+        dueBy: next < date ? date : next,
+        from: next,
+        status: exhausted ? 'excluded' : next <= date ? 'due' : 'not-yet',
+        exclusion: exhausted ? { code: 'attempts-exhausted', attempts: r.attempts, max: config.contact.maxAttempts } : undefined,
+        agent: r.agent,
+        params: { attempts: r.attempts, last: r.lastAttemptAt.slice(0, 10), original: r.scenario },
+      };
+      rows.push(toRow(reason, r.customerId, null));
     }
-    entry.reasons.push(reason);
   }
-  for (const { facts: f, reasons } of out.values()) segmentReasons(ctx, f, reasons, enabled);
-  for (const { facts: f, reasons } of out.values()) applyContactRules(ctx, f, reasons);
-  return out;
+  addReasons(db, rows);
+
+  const churn = s['churn-warning'];
+  addSegmentReasons(
+    db,
+    segmentParams(ctx.rules, date),
+    {
+      churnWarning: enabled.has('churn-warning'),
+      vipCare: enabled.has('vip-care'),
+      survey: enabled.has('survey'),
+      churnUrgentDueBy: addDays(date, Math.max(0, Math.ceil(churn.highValueDueHours / 24) - 1)),
+      churnDueBy: addDays(date, churn.dueDays),
+      vipCareBefore: addDays(date, -s['vip-care'].everyDays + 1),
+      vipCareDueBy: addDays(date, 7),
+      vipCareEvery: s['vip-care'].everyDays,
+      surveyBefore: addDays(date, -s.survey.everyDays + 1),
+      surveyDueBy: addDays(date, 14),
+      surveyEvery: s.survey.everyDays,
+    },
+    onlyCustomer,
+  );
 }
 
+function toRow(reason: Reason, customerId: string, anchor: string | null): ReasonRow {
+  return {
+    customerId,
+    scenario: reason.scenario,
+    ref: reason.ref,
+    anchor,
+    urgent: reason.urgent ? 1 : 0,
+    dueBy: reason.dueBy,
+    fromDay: reason.from ?? null,
+    agent: reason.agent,
+    status: reason.status,
+    exclusion: reason.exclusion ? JSON.stringify(reason.exclusion) : null,
+    params: JSON.stringify(reason.params),
+  };
+}
+
+/** A window reason: due while the day is inside its window, "not yet" before, excluded after. */
 function windowReason(ctx: PlanContext, c: CandidateRow): Reason {
   const { config, date, calendar } = ctx;
   const s = config.scenarios;
   const scenario = c.scenario as ScenarioId;
   const base = { scenario, ref: c.ref, agent: c.agent, urgent: false };
+  const passed = (reason: Reason): Reason =>
+    reason.dueBy < date && reason.status !== 'not-yet'
+      ? { ...reason, status: 'excluded', exclusion: { code: 'window-passed', until: reason.dueBy } }
+      : reason;
   switch (scenario) {
     case 'after-sale':
     case 'usage-check':
     case 'first-experience': {
       const window = s[scenario];
       const from = addDays(c.anchor, window.fromDays);
-      const dueBy = addDays(c.anchor, window.toDays);
-      const reason: Reason = {
+      return passed({
         ...base,
-        dueBy,
+        dueBy: addDays(c.anchor, window.toDays),
         from,
         status: from <= date ? 'due' : 'not-yet',
-        params: { order: c.ref ?? '', day: c.anchor, days: daysBetween(c.anchor, date), amount: formatYuan(c.amountFen ?? 0) },
-      };
-      if (dueBy < date) {
-        reason.status = 'excluded';
-        reason.exclusion = { code: 'window-passed', until: dueBy };
-      }
-      return reason;
+        params: { order: c.ref ?? '', day: c.anchor, days: daysBetween(c.anchor, date), amountFen: c.amountFen ?? 0 },
+      });
     }
-    case 'complaint-open': {
-      const hours = s['complaint-open'].dueHours;
+    case 'complaint-open':
       return {
         ...base,
         urgent: true,
-        dueBy: addDays(c.anchor, Math.max(0, Math.ceil(hours / 24))),
+        dueBy: addDays(c.anchor, Math.max(0, Math.ceil(s['complaint-open'].dueHours / 24))),
         status: 'due',
         params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '' },
       };
-    }
-    case 'complaint-resolved': {
-      const dueBy = calendar.addWorkingDays(c.anchor, s['complaint-resolved'].withinWorkingDays);
-      const reason: Reason = {
+    case 'complaint-resolved':
+      return passed({
         ...base,
-        dueBy,
+        dueBy: calendar.addWorkingDays(c.anchor, s['complaint-resolved'].withinWorkingDays),
         status: 'due',
         params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '', within: s['complaint-resolved'].withinWorkingDays },
-      };
-      if (dueBy < date) {
-        reason.status = 'excluded';
-        reason.exclusion = { code: 'window-passed', until: dueBy };
-      }
-      return reason;
-    }
+      });
     case 'callback':
       return {
         ...base,
         dueBy: c.anchor < date ? date : c.anchor,
-        status: c.anchor <= date ? 'due' : 'not-yet',
         from: c.anchor,
+        status: c.anchor <= date ? 'due' : 'not-yet',
         params: { day: c.anchor, time: c.detail ?? '' },
       };
     default:
@@ -275,78 +320,66 @@ function windowReason(ctx: PlanContext, c: CandidateRow): Reason {
   }
 }
 
-function segmentReasons(ctx: PlanContext, f: CustomerFacts, reasons: Reason[], enabled: Set<string>): void {
-  const { config, date } = ctx;
-  const s = config.scenarios;
-  const lastCall = f.lastCallAt ? f.lastCallAt.slice(0, 10) : null;
-  if (enabled.has('churn-warning') && f.isChurn) {
-    const urgent = Boolean(f.isVip);
-    const dueBy = urgent ? addDays(date, Math.max(0, Math.ceil(s['churn-warning'].highValueDueHours / 24) - 1)) : addDays(date, s['churn-warning'].dueDays);
-    reasons.push({
-      scenario: 'churn-warning',
-      ref: null,
-      urgent,
-      dueBy,
-      status: 'due',
-      agent: null,
-      params: { last: (f.lastInteractionAt ?? '').slice(0, 10), days: f.lastInteractionAt ? daysBetween(f.lastInteractionAt.slice(0, 10), date) : 0, spend: formatYuan(f.spend12mFen) },
-    });
+function contactRules(ctx: PlanContext): ContactRuleParams {
+  return {
+    contactedSince: addDays(ctx.date, -ctx.config.contact.minDaysBetween + 1),
+    exempt: ctx.config.contact.exempt,
+  };
+}
+
+function toReason(ctx: PlanContext, row: RuledReasonRow): Reason {
+  const params = JSON.parse(row.params) as Record<string, string | number>;
+  const reason: Reason = {
+    scenario: row.scenario as ScenarioId,
+    ref: row.ref,
+    urgent: row.urgent === 1,
+    dueBy: row.dueBy,
+    status: row.preStatus as Reason['status'],
+    from: row.fromDay ?? undefined,
+    agent: row.agent,
+    params,
+  };
+  if (row.exclusion) {
+    reason.status = 'excluded';
+    const lastCall = (row.lastCallAt ?? '').slice(0, 10);
+    switch (row.exclusion) {
+      case 'already-followed-up':
+        reason.exclusion = { code: 'already-followed-up', on: lastCall };
+        break;
+      case 'do-not-call':
+      case 'no-phone':
+        reason.exclusion = { code: row.exclusion };
+        break;
+      case 'contacted':
+        reason.exclusion = { code: 'contacted', days: daysBetween(lastCall, ctx.date), lastCall, minDays: ctx.config.contact.minDaysBetween };
+        break;
+      default:
+        reason.exclusion = JSON.parse(row.exclusion) as Exclusion;
+    }
   }
-  if (enabled.has('vip-care') && f.isVip) {
-    const every = s['vip-care'].everyDays;
-    const from = lastCall ? addDays(lastCall, every) : date;
-    reasons.push({
-      scenario: 'vip-care',
-      ref: null,
-      urgent: false,
-      dueBy: from > date ? from : addDays(date, 7),
-      from,
-      status: from <= date ? 'due' : 'not-yet',
-      agent: null,
-      params: { every, last: lastCall ?? '' },
-    });
+  if (reason.status === 'not-yet' && reason.from === undefined && (reason.scenario === 'vip-care' || reason.scenario === 'survey')) {
+    const every = reason.scenario === 'vip-care' ? ctx.config.scenarios['vip-care'].everyDays : ctx.config.scenarios.survey.everyDays;
+    if (params.last) reason.from = addDays(String(params.last), every);
   }
-  if (enabled.has('survey') && f.ordersTotal > 0) {
-    const every = s.survey.everyDays;
-    const from = lastCall ? addDays(lastCall, every) : date;
-    reasons.push({
-      scenario: 'survey',
-      ref: null,
-      urgent: false,
-      dueBy: from > date ? from : addDays(date, 14),
-      from,
-      status: from <= date ? 'due' : 'not-yet',
-      agent: null,
-      params: { every, last: lastCall ?? '' },
-    });
+  return reason;
+}
+
+/** Every reason to call one customer on the context's day, due or not, with the customer's facts. */
+export function reasonsOf(ctx: PlanContext, customerId: string): { facts: CustomerFacts | undefined; reasons: Reason[] } {
+  collectReasons(ctx, customerId);
+  try {
+    const facts = planFacts(ctx.db, customerId);
+    const reasons = ruledReasons(ctx.db, contactRules(ctx)).map((row) => toReason(ctx, row));
+    return { facts, reasons };
+  } finally {
+    endReasons(ctx.db);
   }
 }
 
-/** Do-not-call, no phone, the interval between follow-ups, a call already made about it. */
-function applyContactRules(ctx: PlanContext, f: CustomerFacts, reasons: Reason[]): void {
-  const { config, date } = ctx;
-  const exempt = new Set<string>(config.contact.exempt);
-  const lastCall = f.lastCallAt ? f.lastCallAt.slice(0, 10) : null;
-  for (const reason of reasons) {
-    if (reason.status === 'excluded') continue;
-    // A completed call on or after the day the reason arose has already dealt with it.
-    const anchor = (reason.params.day as string | undefined) ?? null;
-    if (lastCall && anchor && reason.scenario !== 'callback' && lastCall >= anchor && reason.scenario !== 'complaint-open') {
-      reason.status = 'excluded';
-      reason.exclusion = { code: 'already-followed-up', on: lastCall };
-      continue;
-    }
-    if (f.doNotCall) {
-      reason.status = 'excluded';
-      reason.exclusion = { code: 'do-not-call' };
-    } else if (!f.phone) {
-      reason.status = 'excluded';
-      reason.exclusion = { code: 'no-phone' };
-    } else if (!exempt.has(reason.scenario) && lastCall && daysBetween(lastCall, date) < config.contact.minDaysBetween) {
-      reason.status = 'excluded';
-      reason.exclusion = { code: 'contacted', days: daysBetween(lastCall, date), lastCall, minDays: config.contact.minDaysBetween };
-    }
-  }
+/** For explain: the reasons of one customer, keyed by id (empty when the customer is unknown). */
+export function reasonsByCustomer(ctx: PlanContext, customerId: string): Map<string, { facts: CustomerFacts; reasons: Reason[] }> {
+  const { facts, reasons } = reasonsOf(ctx, customerId);
+  return facts ? new Map([[customerId, { facts, reasons }]]) : new Map();
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -369,14 +402,13 @@ export function compareItems(
   return a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
 }
 
-function compareReasons(a: Reason, b: Reason): number {
-  if (a.urgent !== b.urgent) return a.urgent ? -1 : 1;
-  if (a.dueBy !== b.dueBy) return a.dueBy < b.dueBy ? -1 : 1;
-  return scenarioRank(a.scenario) - scenarioRank(b.scenario);
-}
-
+/** A reason in the user's language; amounts and spend are formatted here, not stored formatted. */
 export function reasonText(reason: StoredReason): string {
-  return t(`reason.${reason.scenario}` as MessageId, reason.params);
+  const params: Record<string, string | number> = { ...reason.params };
+  if (typeof params.amountFen === 'number') params.amount = formatYuan(params.amountFen);
+  if (typeof params.spendFen === 'number') params.spend = formatYuan(params.spendFen);
+  if (params.last === '' || params.last === null || params.last === undefined) params.last = t('word.never');
+  return t(`reason.${reason.scenario}` as MessageId, params);
 }
 
 export function describeReasons(reasons: StoredReason[]): string {
@@ -387,159 +419,178 @@ export function describeReasons(reasons: StoredReason[]): string {
   return `${main}${t('reason.also', { others: others.map(reasonText).join('; ') })}`;
 }
 
-export function parseDayOff(calendar: WorkingCalendar, date: string): boolean {
-  return !calendar.isWorkingDay(date);
+interface Draft extends NewPlanItem {
+  scenario: ScenarioId;
+  name: string;
+  phone: string | null;
+  segments: SegmentId[];
+  storedReasons: StoredReason[];
+  pinnedAgent: string | null;
 }
 
 /** Builds (or rebuilds) the call list of `options.date` and saves it. */
 export function planCallList(db: Db, config: Config, options: PlanOptions): CallList {
   const date = options.date;
-  const calendar = calendarFrom(config);
-  const rules = segmentRulesFrom(config);
+  const ctx = planContext(db, config, date);
+  const { calendar } = ctx;
   const workingDay = calendar.isWorkingDay(date);
   const agents = (options.agents ?? config.agents.map((a) => a.name)).map((name) => {
     const configured = config.agents.find((a) => a.name === name);
-    return { name, capacity: configured?.capacity ?? config.agents[0]?.capacity ?? 40, assigned: 0 };
+    return { name, capacity: configured?.capacity ?? 40, assigned: 0 };
   });
-  const empty: CallList = { date, workingDay, planned: false, items: [], rolledOver: [], rolledTo: null, uncoveredYears: [], agents };
-  if (!workingDay && !options.force) return empty;
-
-  const ctx: PlanContext = { db, config, date, calendar, rules };
-  const byCustomer = reasonsByCustomer(ctx);
+  const capacity = agents.reduce((sum, a) => sum + a.capacity, 0);
+  const rolledTo = calendar.nextWorkingDay(date);
+  if (!workingDay && !options.force) {
+    return { date, workingDay, planned: false, items: [], rolledOver: [], rolledOverCount: 0, rolledTo: null, uncoveredYears: [], agents };
+  }
 
   // What is already on the day's list and cannot change: claimed or done.
   const existing = planItemsOn(db, date);
-  const fixed = existing.filter((i) => i.status !== 'pending');
-  const fixedCustomers = new Set(fixed.map((i) => i.customerId));
-  for (const item of fixed) {
+  const fixedCustomers = new Set(existing.filter((i) => i.status !== 'pending').map((i) => i.customerId));
+  for (const item of existing) {
+    if (item.status === 'pending') continue;
     const agent = agents.find((a) => a.name === item.agent);
     if (agent) agent.assigned++;
   }
+  // Earlier days' items nobody took up carry over, with their first day kept.
+  const carried = pendingBefore(db, date).filter((i) => !fixedCustomers.has(i.customerId));
 
-  // Earlier days' items nobody took up carry over.
-  const carried = pendingBefore(db, date);
-
-  interface Draft extends NewPlanItem {
-    scenario: ScenarioId;
-    name: string;
-    phone: string | null;
-    segments: SegmentId[];
-    storedReasons: StoredReason[];
-    pinnedAgent: string | null;
-  }
-  const drafts = new Map<string, Draft>();
-  for (const [customerId, { facts, reasons }] of byCustomer) {
-    if (fixedCustomers.has(customerId)) continue;
-    const due = reasons.filter((r) => r.status === 'due').sort(compareReasons);
-    if (due.length === 0) continue;
-    const stored = due.map((r) => ({ scenario: r.scenario, ref: r.ref, params: r.params }));
-    drafts.set(customerId, {
-      planDate: date,
-      customerId,
-      scenario: due[0].scenario,
-      urgent: due[0].urgent,
-      dueBy: due[0].dueBy,
-      agent: null,
-      pinnedAgent: due[0].agent,
-      position: 0,
-      reasons: JSON.stringify(stored),
-      storedReasons: stored,
-      ref: due[0].ref,
-      valueFen: facts.spend12mFen,
-      rolledFrom: null,
-      name: facts.name,
-      phone: facts.phone,
-      segments: segmentsOf(facts),
-    });
-  }
-  for (const item of carried) {
-    if (fixedCustomers.has(item.customerId)) continue;
-    const entry = byCustomer.get(item.customerId);
-    const facts = entry?.facts;
-    if (facts?.doNotCall) continue; // do-not-call is absolute, even for a carried item
-    const previous = drafts.get(item.customerId);
-    const storedReasons = JSON.parse(item.reasons) as StoredReason[];
-    const carriedDraft: Draft = {
-      planDate: date,
-      customerId: item.customerId,
-      scenario: item.scenario as ScenarioId,
-      urgent: item.urgent === 1,
-      dueBy: item.dueBy,
-      agent: null,
-      pinnedAgent: item.agent,
-      position: 0,
-      reasons: item.reasons,
-      storedReasons,
-      ref: item.ref,
-      valueFen: item.valueFen,
-      rolledFrom: item.rolledFrom ?? item.planDate,
-      name: item.name,
-      phone: item.phone,
-      segments: facts ? segmentsOf(facts) : [],
-    };
-    if (!previous || compareItems(carriedDraft, previous) < 0) drafts.set(item.customerId, carriedDraft);
-  }
-
-  const ordered = [...drafts.values()].sort(compareItems);
+  collectReasons(ctx);
+  const rules = contactRules(ctx);
   const items: Draft[] = [];
   const overflow: Draft[] = [];
-  for (const draft of ordered) {
-    // A callback is an appointment the customer made with that agent: it stays theirs, over capacity if need be.
-    const pinned = draft.pinnedAgent && draft.scenario === 'callback' ? agents.find((a) => a.name === draft.pinnedAgent) : undefined;
-    const agent =
-      pinned ??
-      agents.filter((a) => a.assigned < a.capacity).sort((a, b) => a.assigned / a.capacity - b.assigned / b.capacity)[0];
-    if (!agent) {
-      overflow.push(draft);
-      continue;
-    }
-    agent.assigned++;
-    draft.agent = agent.name;
-    draft.position = agent.assigned;
-    items.push(draft);
-  }
-  const rolledTo = calendar.nextWorkingDay(date);
-  const overflowItems = overflow.map((d, i) => ({ ...d, planDate: rolledTo, rolledFrom: date, agent: d.pinnedAgent, position: i + 1 }));
+  let rolledOverCount = 0;
+  try {
+    const carriedQueue = carried
+      .map((item): Draft => {
+        const facts = planFacts(db, item.customerId);
+        return {
+          planDate: date,
+          customerId: item.customerId,
+          scenario: item.scenario as ScenarioId,
+          urgent: item.urgent === 1,
+          dueBy: item.dueBy,
+          agent: null,
+          pinnedAgent: item.agent,
+          position: 0,
+          reasons: item.reasons,
+          storedReasons: JSON.parse(item.reasons) as StoredReason[],
+          ref: item.ref,
+          valueFen: item.valueFen,
+          rolledFrom: item.rolledFrom ?? item.planDate,
+          name: item.name,
+          phone: item.phone,
+          segments: facts ? segmentsFromFacts(facts) : [],
+          // do-not-call is absolute, even for an item planned before the customer opted out
+        };
+      })
+      .filter((d) => !planFacts(db, d.customerId)?.doNotCall)
+      .sort(compareItems);
+    const carriedCustomers = new Set(carriedQueue.map((d) => d.customerId));
 
-  const now = (options.now ?? (() => new Date()))().toISOString();
-  savePlan(
-    db,
-    date,
-    rolledTo,
-    carried.map((c) => c.id),
-    items,
-    overflowItems,
-    now,
-  );
-
-  const saved = planItemsOn(db, date);
-  const toItem = (row: PlanItemRow, draft: Draft | undefined): CallListItem => {
-    const reasons = JSON.parse(row.reasons) as StoredReason[];
-    return {
-      id: row.id,
-      customerId: row.customerId,
-      name: row.name,
-      phone: row.phone,
-      segments: draft?.segments ?? [],
-      scenario: row.scenario as ScenarioId,
-      urgent: row.urgent === 1,
-      dueBy: row.dueBy,
-      agent: row.agent,
-      position: row.position,
-      status: row.status,
-      reason: describeReasons(reasons),
-      reasons,
-      valueFen: row.valueFen,
-      rolledFrom: row.rolledFrom,
+    // Walk the ranked winners and the carried items together, in list order, until the day is
+    // full; the rest is counted, and kept on the next working day's list when it would not come
+    // back by itself (a window that closes, a one-off reason).
+    const place = (draft: Draft) => {
+      const pinned = draft.pinnedAgent && draft.scenario === 'callback' ? agents.find((a) => a.name === draft.pinnedAgent) : undefined;
+      const agent = pinned ?? agents.filter((a) => a.assigned < a.capacity).sort((a, b) => a.assigned / a.capacity - b.assigned / b.capacity)[0];
+      if (!agent) {
+        rolledOverCount++;
+        overflow.push(draft);
+        return;
+      }
+      agent.assigned++;
+      draft.agent = agent.name;
+      draft.position = agent.assigned;
+      items.push(draft);
     };
-  };
-  const listItems = saved.map((row) => toItem(row, drafts.get(row.customerId))).sort((a, b) => compareItems(a, b));
+    const winners = rankWinners(db, rules, [...SCENARIO_ORDER]);
+    let c = 0;
+    let fromWinners = 0;
+    const placedIds: string[] = [];
+    const full = () => agents.every((a) => a.assigned >= a.capacity);
+    for (const row of winnersInOrder(db)) {
+      fromWinners++;
+      if (fixedCustomers.has(row.customerId)) continue;
+      const draft = fromWinner(row, date);
+      if (carriedCustomers.has(row.customerId)) {
+        // The carried item and today's reason are one call: keep whichever comes first.
+        const carriedDraft = carriedQueue.find((d) => d.customerId === row.customerId)!;
+        if (compareItems(carriedDraft, draft) <= 0) continue;
+        carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
+      }
+      while (c < carriedQueue.length && compareItems(carriedQueue[c], draft) <= 0) place(carriedQueue[c++]);
+      place(draft);
+      placedIds.push(row.customerId);
+      // Once the day is full and enough of the rest is shown, the others are only counted.
+      if (full() && overflow.length >= RETURNED_OVERFLOW) break;
+    }
+    while (c < carriedQueue.length) place(carriedQueue[c++]);
+    rolledOverCount += winners - fromWinners;
+    // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
+    const inOverflow = new Set(overflow.map((d) => d.customerId));
+    for (const row of closingWinners(db, rolledTo, PERSISTING, placedIds)) {
+      if (!inOverflow.has(row.customerId)) overflow.push(fromWinner(row, date));
+    }
+
+    // The "also" reasons of the items that are kept.
+    const kept = [...items, ...overflow];
+    const also = new Map<string, StoredReason[]>();
+    const ids = kept.filter((d) => d.rolledFrom === null).map((d) => d.customerId);
+    for (let i = 0; i < ids.length; i += 5000) {
+      for (const row of dueReasonsOf(db, rules, [...SCENARIO_ORDER], ids.slice(i, i + 5000))) {
+        const list = also.get(row.customerId) ?? [];
+        list.push({ scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) });
+        also.set(row.customerId, list);
+      }
+    }
+    for (const draft of kept) {
+      const all = also.get(draft.customerId);
+      if (draft.rolledFrom !== null || !all) continue;
+      const main = draft.storedReasons[0];
+      draft.storedReasons = [main, ...all.filter((r) => !(r.scenario === main.scenario && r.ref === main.ref))];
+      draft.reasons = JSON.stringify(draft.storedReasons);
+    }
+  } finally {
+    endReasons(db);
+  }
+
+  const overflowItems = overflow
+    .filter((d) => !comesBack(d, rolledTo))
+    .map((d, i) => ({ ...d, planDate: rolledTo, rolledFrom: date, agent: d.pinnedAgent, position: i + 1 }));
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  savePlan(db, date, rolledTo, carried.map((c) => c.id), items, overflowItems, now);
+
+  const drafts = new Map(items.map((d) => [d.customerId, d]));
+  const saved = planItemsOn(db, date);
+  const listItems = saved
+    .map((row): CallListItem => {
+      const reasons = JSON.parse(row.reasons) as StoredReason[];
+      return {
+        id: row.id,
+        customerId: row.customerId,
+        name: row.name,
+        phone: row.phone,
+        segments: drafts.get(row.customerId)?.segments ?? [],
+        scenario: row.scenario as ScenarioId,
+        urgent: row.urgent === 1,
+        dueBy: row.dueBy,
+        agent: row.agent,
+        position: row.position,
+        status: row.status,
+        reason: describeReasons(reasons),
+        reasons,
+        valueFen: row.valueFen,
+        rolledFrom: row.rolledFrom,
+      };
+    })
+    .sort(compareItems);
   return {
     date,
     workingDay,
     planned: true,
     items: listItems,
-    rolledOver: overflowItems.map((d) => ({
+    rolledOver: overflow.slice(0, RETURNED_OVERFLOW).map((d) => ({
       customerId: d.customerId,
       name: d.name,
       phone: d.phone,
@@ -547,16 +598,69 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       scenario: d.scenario,
       urgent: d.urgent,
       dueBy: d.dueBy,
-      agent: d.agent,
-      position: d.position,
+      agent: d.pinnedAgent,
+      position: 0,
       status: 'pending' as const,
       reason: describeReasons(d.storedReasons),
       reasons: d.storedReasons,
       valueFen: d.valueFen,
       rolledFrom: date,
     })),
-    rolledTo: overflow.length > 0 ? rolledTo : null,
+    rolledOverCount,
+    rolledTo: rolledOverCount > 0 ? rolledTo : null,
     uncoveredYears: [...calendar.uncoveredYears].sort(),
     agents,
+  };
+}
+
+/**
+ * Will this reason be found again on `next` by itself? Segment reasons (churn warning, VIP care,
+ * survey), open complaints, callbacks and retries persist until someone calls; a window reason
+ * persists while its window is still open then. Only the others need keeping on the next list.
+ */
+function comesBack(draft: Draft, next: string): boolean {
+  if (draft.rolledFrom !== null) return false;
+  return persists(draft.scenario) || draft.dueBy >= next;
+}
+
+/** Reasons that stay until someone calls, whatever the day. */
+const PERSISTING = ['churn-warning', 'vip-care', 'survey', 'complaint-open', 'callback', 'retry'];
+
+function persists(scenario: string): boolean {
+  return PERSISTING.includes(scenario);
+}
+
+function segmentsFromFacts(facts: CustomerFacts): SegmentId[] {
+  const flags: [SegmentId, keyof CustomerFacts][] = [
+    ['new', 'isNew'],
+    ['vip', 'isVip'],
+    ['churn-risk', 'isChurn'],
+    ['complaint', 'isComplaint'],
+    ['ordinary', 'isOrdinary'],
+    ['potential', 'isPotential'],
+    ['lost', 'isLost'],
+  ];
+  return flags.filter(([, flag]) => Boolean(facts[flag])).map(([id]) => id);
+}
+
+function fromWinner(row: WinnerRow, date: string): Draft {
+  const stored: StoredReason = { scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) };
+  return {
+    planDate: date,
+    customerId: row.customerId,
+    scenario: row.scenario as ScenarioId,
+    urgent: row.urgent === 1,
+    dueBy: row.dueBy,
+    agent: null,
+    pinnedAgent: row.agent,
+    position: 0,
+    reasons: JSON.stringify([stored]),
+    storedReasons: [stored],
+    ref: row.ref,
+    valueFen: row.valueFen,
+    rolledFrom: null,
+    name: row.name,
+    phone: row.phone,
+    segments: (JSON.parse(row.segmentsJson) as (SegmentId | null)[]).filter((s): s is SegmentId => s !== null),
   };
 }

@@ -3,10 +3,12 @@
 // Areas with many messages keep them in their own file (config.en.ts …), spread in here.
 import { configEn } from './config.en.js';
 import { planEn } from './plan.en.js';
+import { commandsEn } from './commands.en.js';
 
 export const en = {
   ...configEn,
   ...planEn,
+  ...commandsEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':
@@ -128,6 +130,7 @@ export const en = {
   'rejects.reason': 'reason',
 
   'word.none': 'none',
+  'word.never': 'never',
   'word.comma': 'comma',
   'word.tab': 'tab',
   'word.semicolon': 'semicolon',

@@ -23,7 +23,7 @@ export const planEn = {
   'reason.first-experience': 'first experience: first order {order} on {day}, {days} days ago',
   'reason.complaint-open': 'open complaint {complaint} ({category}) since {day}: call within 24 hours',
   'reason.complaint-resolved': 'complaint {complaint} ({category}) resolved on {day}: call within {within} working days',
-  'reason.churn-warning': 'churn warning: last purchase or contact on {last}, {days} days ago; 12-month spend ¥{spend}',
+  'reason.churn-warning': 'churn warning: last purchase or contact on {last}; 12-month spend ¥{spend}',
   'reason.vip-care': 'VIP care: every {every} days (last call {last})',
   'reason.survey': 'satisfaction survey: every {every} days (last call {last})',
   'reason.callback': 'callback the customer asked for: {day} {time}',

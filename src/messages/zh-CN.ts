@@ -1,11 +1,13 @@
 // 简体中文消息目录。与 en.ts 的键完全一致（由编译器检查）。`{name}` 由 t() 填入。
 import { configZhCN } from './config.zh-CN.js';
 import { planZhCN } from './plan.zh-CN.js';
+import { commandsZhCN } from './commands.zh-CN.js';
 import type { MessageId } from './en.js';
 
 export const zhCN: Record<MessageId, string> = {
   ...configZhCN,
   ...planZhCN,
+  ...commandsZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
     '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
@@ -118,6 +120,7 @@ export const zhCN: Record<MessageId, string> = {
   'rejects.reason': '原因',
 
   'word.none': '无',
+  'word.never': '从未',
   'word.comma': '逗号',
   'word.tab': '制表符',
   'word.semicolon': '分号',

@@ -2,7 +2,7 @@
 // query per scenario over an index range), and the plan_items table the list is kept in.
 
 import type { Db } from './db.js';
-import { SEGMENT_FACTS_SQL, type CustomerFacts, type SegmentParams } from './segments.js';
+import { bind, buildFactsTables, dropFactsTables, ONE_CUSTOMER_FACTS_SQL, SEGMENT_FACTS_SQL, type CustomerFacts, type SegmentParams } from './segments.js';
 
 /** One reason to call one customer, as the SQL finds it; the domain layer decides the rest. */
 export interface CandidateRow {
@@ -95,29 +95,280 @@ export interface RetryRow {
   planItemId: number | null;
 }
 
-export function unansweredCustomers(db: Db, dNext: string): RetryRow[] {
+export function unansweredCustomers(db: Db, dNext: string, customerId?: string): RetryRow[] {
   return db
     .prepare(
       `SELECT k.customer_id AS customerId, k.scenario, k.agent, count(*) AS attempts, max(k.started_at) AS lastAttemptAt,
               max(k.plan_item_id) AS planItemId
          FROM calls k
-        WHERE k.outcome IN ('no-answer', 'busy') AND k.started_at < @dNext
+        WHERE k.outcome IN ('no-answer', 'busy') AND k.started_at < @dNext ${customerId === undefined ? '' : 'AND k.customer_id = @customerId'}
           AND NOT EXISTS (SELECT 1 FROM calls a WHERE a.customer_id = k.customer_id AND a.started_at > k.started_at
                           AND a.outcome NOT IN ('no-answer', 'busy'))
         GROUP BY k.customer_id`,
     )
-    .all({ dNext }) as RetryRow[];
+    .all(customerId === undefined ? { dNext } : { dNext, customerId }) as RetryRow[];
+}
+
+// --- reasons: the working tables of one planning run ---------------------------------------------
+//
+// temp.plan_reasons holds every reason to call found for day D (window reasons classified by the
+// domain layer, segment reasons added here set-based); temp.plan_facts the facts of the customers
+// they concern. The contact rules are one SQL expression over the two (ruledReasonsSql), shared by
+// the planner and by explain, so "why is X not on the list" and the list itself cannot disagree.
+
+export interface ReasonRow {
+  customerId: string;
+  scenario: string;
+  ref: string | null;
+  anchor: string | null;
+  urgent: number;
+  dueBy: string;
+  fromDay: string | null;
+  agent: string | null;
+  /** due | not-yet | excluded (window-passed, attempts-exhausted: decided before the contact rules). */
+  status: string;
+  exclusion: string | null;
+  params: string;
+}
+
+export function startReasons(db: Db): void {
+  // Temp tables live in a temp file (temp_store = FILE, set when the database is opened): measured on
+  // 1M customers, keeping them in memory was no faster and cost ~200 MB more peak RSS.
+  db.exec(`DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;
+    CREATE TABLE temp.plan_reasons (customer_id TEXT NOT NULL, scenario TEXT NOT NULL, ref TEXT, anchor TEXT, urgent INTEGER NOT NULL,
+      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT NOT NULL);
+    CREATE INDEX temp.plan_reasons_by_customer ON plan_reasons (customer_id);`);
+}
+
+export function endReasons(db: Db): void {
+  db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts; DROP TABLE IF EXISTS temp.plan_winners;');
+}
+
+export function addReasons(db: Db, rows: ReasonRow[]): void {
+  const head = `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params) VALUES `;
+  const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  const values = (r: ReasonRow) => [r.customerId, r.scenario, r.ref, r.anchor, r.urgent, r.dueBy, r.fromDay, r.agent, r.status, r.exclusion, r.params];
+  const many = db.prepare(head + new Array(100).fill(one).join(', '));
+  const single = db.prepare(head + one);
+  db.transaction(() => {
+    let i = 0;
+    for (; i + 100 <= rows.length; i += 100) many.run(rows.slice(i, i + 100).flatMap(values));
+    for (; i < rows.length; i++) single.run(values(rows[i]));
+  })();
+}
+
+export interface SegmentScenarioParams {
+  churnWarning: boolean;
+  vipCare: boolean;
+  survey: boolean;
+  /** The day churn warnings are due: urgent (high-value) and the rest. */
+  churnUrgentDueBy: string;
+  churnDueBy: string;
+  /** VIP care is due when the last completed call is before this day (or there is none). */
+  vipCareBefore: string;
+  vipCareDueBy: string;
+  vipCareEvery: number;
+  surveyBefore: string;
+  surveyDueBy: string;
+  surveyEvery: number;
 }
 
 /**
- * The facts of the customers the segment scenarios (churn warning, VIP care, survey) may bring up,
- * plus those of `ids`: one pass over all customers, returning only the rows that matter.
+ * Fills temp.plan_facts with the facts of every customer a reason may concern — the churn-risk and
+ * VIP customers the segment scenarios bring up, and those already in temp.plan_reasons — and adds
+ * the segment reasons (churn warning, VIP care, survey) set-based. One pass over all customers, or
+ * over one customer for explain.
  */
-export function factsForPlanning(db: Db, params: SegmentParams, ids: string[], withSurvey: boolean): CustomerFacts[] {
-  const segmentFilter = withSurvey ? 'ordersTotal > 0' : '(isChurn OR isVip)';
+export function addSegmentReasons(db: Db, params: SegmentParams, scenarios: SegmentScenarioParams, customerId?: string): void {
+  const bound = { ...bind(db, params), customerId: customerId ?? null };
+  const wanted = [
+    'id IN (SELECT customer_id FROM temp.plan_reasons)',
+    scenarios.churnWarning ? 'isChurn' : null,
+    scenarios.vipCare ? 'isVip' : null,
+    scenarios.survey ? 'ordersTotal > 0' : null,
+  ].filter(Boolean);
+  const facts = customerId === undefined ? `SELECT * FROM (${SEGMENT_FACTS_SQL}) WHERE ${wanted.join(' OR ')}` : `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})`;
+  if (customerId === undefined) buildFactsTables(db, params);
+  db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(bound);
+  dropFactsTables(db);
+  db.exec('CREATE UNIQUE INDEX temp.plan_facts_by_id ON plan_facts (id)');
+  const insert = (sql: string, extra: Record<string, unknown>) => db.prepare(sql).run(extra);
+  if (scenarios.churnWarning) {
+    insert(
+      `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
+       SELECT id, 'churn-warning', NULL, substr(lastInteractionAt, 1, 10), isVip, CASE WHEN isVip THEN @urgentDueBy ELSE @dueBy END,
+              NULL, NULL, 'due', NULL,
+              json_object('last', substr(lastInteractionAt, 1, 10), 'spendFen', spend12mFen)
+         FROM temp.plan_facts WHERE isChurn`,
+      { urgentDueBy: scenarios.churnUrgentDueBy, dueBy: scenarios.churnDueBy },
+    );
+  }
+  if (scenarios.vipCare) {
+    insert(
+      `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
+       SELECT id, 'vip-care', NULL, NULL, 0, @dueBy, NULL, NULL,
+              CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END, NULL,
+              json_object('last', substr(lastCallAt, 1, 10), 'every', @every)
+         FROM temp.plan_facts WHERE isVip`,
+      { dueBy: scenarios.vipCareDueBy, before: scenarios.vipCareBefore, every: scenarios.vipCareEvery },
+    );
+  }
+  if (scenarios.survey) {
+    insert(
+      `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
+       SELECT id, 'survey', NULL, NULL, 0, @dueBy, NULL, NULL,
+              CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END, NULL,
+              json_object('last', substr(lastCallAt, 1, 10), 'every', @every)
+         FROM temp.plan_facts WHERE ordersTotal > 0`,
+      { dueBy: scenarios.surveyDueBy, before: scenarios.surveyBefore, every: scenarios.surveyEvery },
+    );
+  }
+}
+
+export interface ContactRuleParams {
+  /** A completed call on or after this day is within the minimum interval. */
+  contactedSince: string;
+  exempt: string[];
+}
+
+/**
+ * The contact rules, in the order they are checked: a call already made about the reason, then
+ * do-not-call (absolute), no phone, and the minimum interval between follow-ups.
+ */
+/** The exclusion of reason `r` of customer `f` by the contact rules, or NULL: one SQL expression. */
+function exclusionSql(exempt: readonly string[]): string {
+  const exemptList = exempt.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');
+  return `CASE
+           WHEN r.status = 'excluded' THEN r.exclusion
+           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning') AND f.lastCallAt >= r.anchor
+             THEN 'already-followed-up'
+           WHEN f.doNotCall THEN 'do-not-call'
+           WHEN f.phone IS NULL THEN 'no-phone'
+           WHEN r.scenario NOT IN (${exemptList}) AND f.lastCallAt >= @contactedSince THEN 'contacted'
+         END`;
+}
+
+function ruledReasonsSql(exempt: readonly string[]): string {
+  return `
+  SELECT r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy, r.from_day AS fromDay, r.agent,
+         r.params, f.spend12mFen AS valueFen, f.lastCallAt, ${exclusionSql(exempt)} AS exclusion, r.status AS preStatus
+    FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id`;
+}
+
+export interface RuledReasonRow {
+  customerId: string;
+  scenario: string;
+  ref: string | null;
+  anchor: string | null;
+  urgent: number;
+  dueBy: string;
+  fromDay: string | null;
+  agent: string | null;
+  params: string;
+  valueFen: number;
+  lastCallAt: string | null;
+  exclusion: string | null;
+  preStatus: string;
+}
+
+/** Every reason with its exclusion, for one customer (explain). */
+export function ruledReasons(db: Db, rules: ContactRuleParams): RuledReasonRow[] {
+  return db.prepare(`${ruledReasonsSql(rules.exempt)} ORDER BY r.rowid`).all({ contactedSince: rules.contactedSince }) as RuledReasonRow[];
+}
+
+export interface WinnerRow extends RuledReasonRow {
+  name: string;
+  phone: string | null;
+  segmentsJson: string;
+}
+
+/**
+ * Ranks the due reasons: temp.plan_winners gets each customer's most urgent due reason (narrow
+ * rows: sorting a few hundred thousand of them is cheap), indexed in the list's order: urgent
+ * first, then by due date, then by customer value, then by scenario rank and id. Returns how many
+ * customers have a due reason.
+ */
+export function rankWinners(db: Db, rules: ContactRuleParams, scenarioRank: string[]): number {
+  const rank = `CASE r.scenario ${scenarioRank.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${scenarioRank.length} END`;
+  db.exec('DROP TABLE IF EXISTS temp.plan_winners');
+  db.prepare(
+    `CREATE TABLE temp.plan_winners AS
+     SELECT rid, customerId, urgent, dueBy, scenarioRank, valueFen, scenario FROM (
+       SELECT d.*, row_number() OVER (PARTITION BY customerId ORDER BY urgent DESC, dueBy, scenarioRank) AS n
+         FROM (SELECT r.rowid AS rid, r.customer_id AS customerId, r.urgent, r.due_by AS dueBy, ${rank} AS scenarioRank,
+                      f.spend12mFen AS valueFen, r.scenario, ${exclusionSql(rules.exempt)} AS exclusion
+                 FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id
+                WHERE r.status = 'due') d
+        WHERE d.exclusion IS NULL)
+      WHERE n = 1`,
+  ).run({ contactedSince: rules.contactedSince });
+  db.exec('CREATE INDEX temp.plan_winners_in_order ON plan_winners (urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId)');
+  return (db.prepare('SELECT count(*) AS n FROM temp.plan_winners').get() as { n: number }).n;
+}
+
+const WINNER_COLUMNS = `w.customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy, r.from_day AS fromDay, r.agent, r.params,
+  w.valueFen, f.lastCallAt, NULL AS exclusion, 'due' AS preStatus, f.name, f.phone,
+  json_array(${'${SEGMENTS}'}) AS segmentsJson`;
+
+function winnerColumns(): string {
+  return WINNER_COLUMNS.replace('${SEGMENTS}', SEGMENT_FLAGS.map(([id, flag]) => `CASE WHEN f.${flag} THEN '${id}' END`).join(', '));
+}
+
+/** The ranked winners in list order, with what an item needs; read lazily, stop when the day is full. */
+export function winnersInOrder(db: Db): IterableIterator<WinnerRow> {
   return db
-    .prepare(`SELECT * FROM (${SEGMENT_FACTS_SQL}) WHERE ${segmentFilter} OR id IN (SELECT value FROM json_each(@ids))`)
-    .all({ ...params, vipTiers: JSON.stringify(params.vipTiers.map((t) => t.trim().toLowerCase())), ids: JSON.stringify(ids) }) as CustomerFacts[];
+    .prepare(
+      `SELECT ${winnerColumns()}
+         FROM temp.plan_winners w INDEXED BY plan_winners_in_order
+         JOIN temp.plan_reasons r ON r.rowid = w.rid
+         JOIN temp.plan_facts f ON f.id = w.customerId
+        ORDER BY w.urgent DESC, w.dueBy, w.valueFen DESC, w.scenarioRank, w.customerId`,
+    )
+    .iterate() as IterableIterator<WinnerRow>;
+}
+
+/**
+ * Winners that would not come back by themselves on `next` (a window that closes before it) and
+ * are not among `placed`: these are kept on the next working day's list so nothing is dropped.
+ */
+export function closingWinners(db: Db, next: string, persisting: string[], placed: string[]): WinnerRow[] {
+  return db
+    .prepare(
+      `SELECT ${winnerColumns()}
+         FROM temp.plan_winners w
+         JOIN temp.plan_reasons r ON r.rowid = w.rid
+         JOIN temp.plan_facts f ON f.id = w.customerId
+        WHERE w.scenario NOT IN (SELECT value FROM json_each(@persisting)) AND w.dueBy < @next
+          AND w.customerId NOT IN (SELECT value FROM json_each(@placed))
+        ORDER BY w.urgent DESC, w.dueBy, w.valueFen DESC, w.scenarioRank, w.customerId`,
+    )
+    .all({ next, persisting: JSON.stringify(persisting), placed: JSON.stringify(placed) }) as WinnerRow[];
+}
+
+/** The segment flags of CustomerFacts, in SEGMENT_IDS order (kept here to build SQL from). */
+const SEGMENT_FLAGS: [string, string][] = [
+  ['new', 'isNew'],
+  ['vip', 'isVip'],
+  ['churn-risk', 'isChurn'],
+  ['complaint', 'isComplaint'],
+  ['ordinary', 'isOrdinary'],
+  ['potential', 'isPotential'],
+  ['lost', 'isLost'],
+];
+
+/** All due reasons of these customers, most urgent first: the "also" part of each item's reason. */
+export function dueReasonsOf(db: Db, rules: ContactRuleParams, scenarioRank: string[], ids: string[]): RuledReasonRow[] {
+  const rank = `CASE scenario ${scenarioRank.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${scenarioRank.length} END`;
+  return db
+    .prepare(
+      `SELECT * FROM (${ruledReasonsSql(rules.exempt)} WHERE r.customer_id IN (SELECT value FROM json_each(@ids)))
+        WHERE exclusion IS NULL AND preStatus = 'due' ORDER BY customerId, urgent DESC, dueBy, ${rank}`,
+    )
+    .all({ contactedSince: rules.contactedSince, ids: JSON.stringify(ids) }) as RuledReasonRow[];
+}
+
+export function planFacts(db: Db, customerId: string): CustomerFacts | undefined {
+  return db.prepare('SELECT * FROM temp.plan_facts WHERE id = ?').get(customerId) as CustomerFacts | undefined;
 }
 
 // --- plan_items --------------------------------------------------------------------------------

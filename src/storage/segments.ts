@@ -58,47 +58,38 @@ export interface CustomerFacts {
   isOrdinary: number;
 }
 
+// Per-customer aggregates as of D ("… < @dNext": everything that happened by the end of day D).
+const ORDER_FACTS = `
+  SELECT customer_id AS id, min(ordered_at) AS firstOrderAt, max(ordered_at) AS lastOrderAt, count(*) AS ordersTotal,
+         coalesce(sum(amount_fen) FILTER (WHERE ordered_at >= @d12m), 0) AS spend12mFen,
+         count(*) FILTER (WHERE ordered_at >= @d12m) AS orders12m,
+         count(*) FILTER (WHERE ordered_at >= @dWindow) AS ordersRecent,
+         count(*) FILTER (WHERE ordered_at >= @dWindowBefore AND ordered_at < @dWindow) AS ordersBefore
+    FROM orders WHERE ordered_at < @dNext`;
+const COMPLAINT_FACTS = `
+  SELECT customer_id AS id, count(*) FILTER (WHERE resolved_at IS NULL OR resolved_at >= @dNext) AS openComplaints,
+         max(resolved_at) FILTER (WHERE resolved_at < @dNext) AS lastResolvedAt, max(opened_at) AS lastComplaintAt
+    FROM complaints WHERE opened_at < @dNext`;
+const CALL_FACTS = `
+  SELECT customer_id AS id, max(started_at) AS lastCallAt
+    FROM calls WHERE outcome = 'completed' AND started_at < @dNext`;
+
 /**
- * The facts of every customer (or of one), as of D. Each aggregate is a correlated subquery that
- * reads that customer's few entries of a covering index (orders by customer, time, amount), and the
- * costlier ones are skipped by CASE when they cannot matter (no order in the last 12 months: no
- * 12-month spend to add up). On 1M customers this is several times faster than aggregating the
- * whole orders table and joining it back.
+ * The segment flags, computed in SQL from a `base` query that gives each customer's raw facts:
+ * id, name, phone, tier, doNotCall, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m,
+ * ordersRecent, ordersBefore, openComplaints, lastResolvedAt, lastComplaintAt, lastCallAt.
  */
-function factsSql(oneCustomer: boolean): string {
-  const where = oneCustomer ? 'WHERE cu.id = @customerId' : '';
-  const orders = (condition: string) => `FROM orders o WHERE o.customer_id = b.id AND ${condition} AND o.ordered_at < @dNext`;
+function flagsSql(base: string): string {
   return `
-WITH base AS MATERIALIZED (
-  SELECT cu.id, cu.name, cu.phone, cu.tier,
-         max(cu.do_not_call, fl.do_not_call_at IS NOT NULL) AS doNotCall,
-         (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = cu.id AND o.ordered_at < @dNext) AS firstOrderAt,
-         (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = cu.id AND o.ordered_at < @dNext) AS lastOrderAt,
-         (SELECT max(m.opened_at) FROM complaints m WHERE m.customer_id = cu.id AND m.opened_at < @dNext) AS lastComplaintAt,
-         (SELECT max(k.started_at) FROM calls k WHERE k.customer_id = cu.id AND k.outcome = 'completed' AND k.started_at < @dNext) AS lastCallAt
-    FROM customers cu
-    LEFT JOIN customer_flags fl ON fl.customer_id = cu.id
-   ${where}
-),
+WITH base AS (${base}),
 facts AS (
-  SELECT b.*,
-         CASE WHEN lastOrderAt IS NULL THEN 0 ELSE (SELECT count(*) ${orders('1')}) END AS ordersTotal,
-         CASE WHEN lastOrderAt >= @d12m THEN (SELECT sum(o.amount_fen) ${orders('o.ordered_at >= @d12m')}) ELSE 0 END AS spend12mFen,
-         CASE WHEN lastOrderAt >= @d12m THEN (SELECT count(*) ${orders('o.ordered_at >= @d12m')}) ELSE 0 END AS orders12m,
-         CASE WHEN lastOrderAt >= @dWindowBefore THEN (SELECT count(*) ${orders('o.ordered_at >= @dWindow')}) ELSE 0 END AS ordersRecent,
-         CASE WHEN lastOrderAt >= @dWindowBefore
-              THEN (SELECT count(*) ${orders('o.ordered_at >= @dWindowBefore AND o.ordered_at < @dWindow')}) ELSE 0 END AS ordersBefore,
-         CASE WHEN lastComplaintAt IS NULL THEN 0 ELSE (SELECT count(*) FROM complaints m WHERE m.customer_id = b.id
-              AND m.opened_at < @dNext AND (m.resolved_at IS NULL OR m.resolved_at >= @dNext)) END AS openComplaints,
-         CASE WHEN lastComplaintAt IS NULL THEN NULL ELSE (SELECT max(m.resolved_at) FROM complaints m WHERE m.customer_id = b.id
-              AND m.opened_at < @dNext AND m.resolved_at < @dNext) END AS lastResolvedAt,
-         nullif(max(coalesce(lastOrderAt, ''), coalesce(lastComplaintAt, ''), coalesce(lastCallAt, '')), '') AS lastInteractionAt
-    FROM base b
+  SELECT *, nullif(max(coalesce(lastOrderAt, ''), coalesce(lastComplaintAt, ''), coalesce(lastCallAt, '')), '') AS lastInteractionAt
+    FROM base
 ),
 flags AS (
   SELECT *,
          coalesce(firstOrderAt >= @dNew, 0) AS isNew,
-         coalesce(lower(trim(tier)) IN (SELECT value FROM json_each(@vipTiers)), 0) AS isVipByTier,
+         coalesce(lower(trim(tier)) IN (SELECT tier FROM temp.vip_tiers), 0) AS isVipByTier,
          (spend12mFen >= @vipSpend12mFen AND orders12m >= @vipOrders12m) AS isVipBySpend,
          (openComplaints > 0 OR coalesce(lastResolvedAt >= @dComplaint, 0)) AS isComplaint
     FROM facts
@@ -121,17 +112,79 @@ SELECT id, name, phone, tier, doNotCall, firstOrderAt, lastOrderAt, ordersTotal,
   FROM churn`;
 }
 
-function bind(params: SegmentParams): Record<string, unknown> {
-  return { ...params, vipTiers: JSON.stringify(params.vipTiers.map((t) => t.trim().toLowerCase())) };
+/**
+ * One customer's raw facts: correlated subqueries that read just that customer's entries of the
+ * covering indexes. For explain.
+ */
+const ONE_CUSTOMER_BASE = `
+  SELECT cu.id, cu.name, cu.phone, cu.tier,
+         max(cu.do_not_call, fl.do_not_call_at IS NOT NULL) AS doNotCall,
+         o.firstOrderAt, o.lastOrderAt, coalesce(o.ordersTotal, 0) AS ordersTotal, coalesce(o.spend12mFen, 0) AS spend12mFen,
+         coalesce(o.orders12m, 0) AS orders12m, coalesce(o.ordersRecent, 0) AS ordersRecent, coalesce(o.ordersBefore, 0) AS ordersBefore,
+         coalesce(m.openComplaints, 0) AS openComplaints, m.lastResolvedAt, m.lastComplaintAt, k.lastCallAt
+    FROM customers cu
+    LEFT JOIN customer_flags fl ON fl.customer_id = cu.id
+    LEFT JOIN (${ORDER_FACTS} AND customer_id = @customerId GROUP BY customer_id) o ON o.id = cu.id
+    LEFT JOIN (${COMPLAINT_FACTS} AND customer_id = @customerId GROUP BY customer_id) m ON m.id = cu.id
+    LEFT JOIN (${CALL_FACTS} AND customer_id = @customerId GROUP BY customer_id) k ON k.id = cu.id
+   WHERE cu.id = @customerId`;
+
+/**
+ * Every customer's raw facts, from per-customer aggregate tables built by buildFactsTables(): one
+ * streaming pass over each index (orders by customer is already in customer order), then one key
+ * lookup per customer. On 1M customers / 3M orders this is several times faster than correlated
+ * subqueries per customer or joining unindexed aggregate subqueries.
+ */
+const ALL_CUSTOMERS_BASE = `
+  SELECT cu.id, cu.name, cu.phone, cu.tier,
+         max(cu.do_not_call, fl.do_not_call_at IS NOT NULL) AS doNotCall,
+         o.firstOrderAt, o.lastOrderAt, coalesce(o.ordersTotal, 0) AS ordersTotal, coalesce(o.spend12mFen, 0) AS spend12mFen,
+         coalesce(o.orders12m, 0) AS orders12m, coalesce(o.ordersRecent, 0) AS ordersRecent, coalesce(o.ordersBefore, 0) AS ordersBefore,
+         coalesce(m.openComplaints, 0) AS openComplaints, m.lastResolvedAt, m.lastComplaintAt, k.lastCallAt
+    FROM customers cu
+    LEFT JOIN customer_flags fl ON fl.customer_id = cu.id
+    LEFT JOIN temp.facts_orders o ON o.id = cu.id
+    LEFT JOIN temp.facts_complaints m ON m.id = cu.id
+    LEFT JOIN temp.facts_calls k ON k.id = cu.id`;
+
+function factsSql(oneCustomer: boolean): string {
+  return flagsSql(oneCustomer ? ONE_CUSTOMER_BASE : ALL_CUSTOMERS_BASE);
+}
+
+/**
+ * Builds the per-customer aggregate tables that the all-customers facts read (a few tens of bytes
+ * per customer). FILTER aggregates are markedly cheaper than CASE inside sum().
+ */
+export function buildFactsTables(db: Db, params: SegmentParams): void {
+  dropFactsTables(db);
+  const p = { dNext: params.dNext, d12m: params.d12m, dWindow: params.dWindow, dWindowBefore: params.dWindowBefore };
+  db.exec(`CREATE TABLE temp.facts_orders (id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m,
+             ordersRecent, ordersBefore) WITHOUT ROWID;
+           CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
+           CREATE TABLE temp.facts_calls (id TEXT PRIMARY KEY, lastCallAt) WITHOUT ROWID;`);
+  db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
+  db.prepare(`INSERT INTO temp.facts_complaints ${COMPLAINT_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
+  db.prepare(`INSERT INTO temp.facts_calls ${CALL_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
+}
+
+export function dropFactsTables(db: Db): void {
+  db.exec('DROP TABLE IF EXISTS temp.facts_orders; DROP TABLE IF EXISTS temp.facts_complaints; DROP TABLE IF EXISTS temp.facts_calls;');
+}
+
+/**
+ * The parameters of the facts query. The VIP tiers go into a small temp table rather than a
+ * json_each() parameter: SQLite then checks a customer's tier with one index probe.
+ */
+export function bind(db: Db, params: SegmentParams): Record<string, unknown> {
+  db.exec('CREATE TABLE IF NOT EXISTS temp.vip_tiers (tier TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.vip_tiers;');
+  const insert = db.prepare('INSERT OR IGNORE INTO temp.vip_tiers (tier) VALUES (?)');
+  for (const tier of params.vipTiers) insert.run(tier.trim().toLowerCase());
+  const { vipTiers: _tiers, ...rest } = params;
+  return rest;
 }
 
 export function customerFacts(db: Db, params: SegmentParams, customerId: string): CustomerFacts | undefined {
-  return db.prepare(factsSql(true)).get({ ...bind(params), customerId }) as CustomerFacts | undefined;
-}
-
-/** Every customer's facts, streamed (one row at a time), in id order. */
-export function allCustomerFacts(db: Db, params: SegmentParams): IterableIterator<CustomerFacts> {
-  return db.prepare(factsSql(false) + ' ORDER BY id').iterate(bind(params)) as IterableIterator<CustomerFacts>;
+  return db.prepare(factsSql(true)).get({ ...bind(db, params), customerId }) as CustomerFacts | undefined;
 }
 
 export interface SegmentCountsRow {
@@ -146,7 +199,9 @@ export interface SegmentCountsRow {
 }
 
 export function segmentCounts(db: Db, params: SegmentParams): SegmentCountsRow {
-  return db
+  buildFactsTables(db, params);
+  try {
+    return db
     .prepare(
       `SELECT count(*) AS customers, coalesce(sum(isNew), 0) AS new, coalesce(sum(isVip), 0) AS vip,
               coalesce(sum(isChurn), 0) AS churnRisk, coalesce(sum(isComplaint), 0) AS complaint,
@@ -154,14 +209,24 @@ export function segmentCounts(db: Db, params: SegmentParams): SegmentCountsRow {
               coalesce(sum(isLost), 0) AS lost
          FROM (${factsSql(false)})`,
     )
-    .get(bind(params)) as SegmentCountsRow;
+    .get(bind(db, params)) as SegmentCountsRow;
+  } finally {
+    dropFactsTables(db);
+  }
 }
 
 /** The facts of the customers in one segment, in id order, `limit` at most. */
 export function customersInSegment(db: Db, params: SegmentParams, flag: keyof CustomerFacts | null, limit: number): CustomerFacts[] {
   const where = flag ? `WHERE ${flag}` : '';
-  return db.prepare(`SELECT * FROM (${factsSql(false)}) ${where} ORDER BY id LIMIT @limit`).all({ ...bind(params), limit }) as CustomerFacts[];
+  buildFactsTables(db, params);
+  try {
+    return db.prepare(`SELECT * FROM (${factsSql(false)}) ${where} ORDER BY id LIMIT @limit`).all({ ...bind(db, params), limit }) as CustomerFacts[];
+  } finally {
+    dropFactsTables(db);
+  }
 }
 
-/** The facts query over all customers, for callers that filter it further (the planner). */
+/** The facts query over all customers (after buildFactsTables), for callers that filter it further (the planner). */
 export const SEGMENT_FACTS_SQL = factsSql(false);
+/** The same for one customer, bound as @customerId. */
+export const ONE_CUSTOMER_FACTS_SQL = factsSql(true);
