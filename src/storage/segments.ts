@@ -184,7 +184,8 @@ export function bind(db: Db, params: SegmentParams): Record<string, unknown> {
 }
 
 export function customerFacts(db: Db, params: SegmentParams, customerId: string): CustomerFacts | undefined {
-  return db.prepare(factsSql(true)).get({ ...bind(db, params), customerId }) as CustomerFacts | undefined;
+  const bound = bind(db, params);
+  return db.prepare(factsSql(true)).get({ ...bound, customerId }) as CustomerFacts | undefined;
 }
 
 export interface SegmentCountsRow {
@@ -200,6 +201,7 @@ export interface SegmentCountsRow {
 
 export function segmentCounts(db: Db, params: SegmentParams): SegmentCountsRow {
   buildFactsTables(db, params);
+  const bound = bind(db, params);
   try {
     return db
     .prepare(
@@ -209,7 +211,7 @@ export function segmentCounts(db: Db, params: SegmentParams): SegmentCountsRow {
               coalesce(sum(isLost), 0) AS lost
          FROM (${factsSql(false)})`,
     )
-    .get(bind(db, params)) as SegmentCountsRow;
+    .get(bound) as SegmentCountsRow;
   } finally {
     dropFactsTables(db);
   }
@@ -219,8 +221,9 @@ export function segmentCounts(db: Db, params: SegmentParams): SegmentCountsRow {
 export function customersInSegment(db: Db, params: SegmentParams, flag: keyof CustomerFacts | null, limit: number): CustomerFacts[] {
   const where = flag ? `WHERE ${flag}` : '';
   buildFactsTables(db, params);
+  const bound = bind(db, params);
   try {
-    return db.prepare(`SELECT * FROM (${factsSql(false)}) ${where} ORDER BY id LIMIT @limit`).all({ ...bind(db, params), limit }) as CustomerFacts[];
+    return db.prepare(`SELECT * FROM (${factsSql(false)}) ${where} ORDER BY id LIMIT @limit`).all({ ...bound, limit }) as CustomerFacts[];
   } finally {
     dropFactsTables(db);
   }
