@@ -84,6 +84,8 @@ export interface Config {
       windowDays: number;
     };
     complaintRecentDays: number;
+    /** Bought before, nothing for this many days: lost (流失), no longer churn risk. */
+    lostAfterDays: number;
   };
   scenarios: ScenarioSettings;
   contact: {
@@ -115,6 +117,7 @@ export function defaultConfig(lang: Lang = currentLang()): Config {
       vip: { tiers: ['金卡会员', '钻石会员', 'VIP', '金卡', '钻石', 'gold', 'diamond', 'vip'], spend12mYuan: 10000, orders12m: 4 },
       churn: { inactiveDays: 90, frequencyDrop: 0.5, windowDays: 90 },
       complaintRecentDays: 30,
+      lostAfterDays: 365,
     },
     scenarios: {
       'after-sale': { enabled: true, fromDays: 7, toDays: 15 },
@@ -240,6 +243,7 @@ const SCHEMA: Spec = {
             'init.c.churn',
           ),
           complaintRecentDays: f(days(0), 'init.c.complaintRecent'),
+          lostAfterDays: f(days(1), 'init.c.lostAfter'),
         },
       },
       'init.c.segments',

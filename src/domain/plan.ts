@@ -67,7 +67,7 @@ export function segmentRulesFrom(config: Config): SegmentRules {
     churnInactiveDays: s.churn.inactiveDays,
     churnFrequencyDrop: s.churn.frequencyDrop,
     churnWindowDays: s.churn.windowDays,
-    lostAfterDays: (s as { lostAfterDays?: number }).lostAfterDays ?? 365,
+    lostAfterDays: s.lostAfterDays,
     complaintRecentDays: s.complaintRecentDays,
   };
 }

@@ -82,6 +82,7 @@ export const configEn = {
   'init.c.churnInactive': 'no purchase for this many days',
   'init.c.churnDrop': 'or orders in the last window at most this share of the window before (0–1)',
   'init.c.churnWindow': 'the length of that window, in days',
+  'init.c.lostAfter': 'lost customer: bought before, but no purchase or contact for this many days (churn risk ends here)',
   'init.c.complaintRecent': 'complaint customer: an open complaint, or one resolved within this many days',
   'init.c.scenarios': 'When to call, per scenario (回访时机); enabled: false turns a scenario off.',
   'init.c.enabled': 'plan calls for this scenario (true or false)',

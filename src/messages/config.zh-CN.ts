@@ -80,6 +80,7 @@ export const configZhCN: Record<keyof typeof configEn, string> = {
   'init.c.churnInactive': '这么多天没有购买',
   'init.c.churnDrop': '或最近一个周期的订单数不超过上一个周期的这个比例（0–1）',
   'init.c.churnWindow': '上述周期的长度（天）',
+  'init.c.lostAfter': '流失客户：曾经购买，但这么多天没有购买或联系（流失风险到此为止）',
   'init.c.complaintRecent': '投诉客户：有未解决的投诉，或在这么多天内解决了投诉',
   'init.c.scenarios': '各回访场景的回访时机；enabled: false 表示关闭该场景。',
   'init.c.enabled': '是否为该场景安排回访（true 或 false）',

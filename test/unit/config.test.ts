@@ -48,6 +48,7 @@ describe('defaults', () => {
       vip: { tiers: ['金卡会员', '钻石会员', 'VIP', '金卡', '钻石', 'gold', 'diamond', 'vip'], spend12mYuan: 10000, orders12m: 4 },
       churn: { inactiveDays: 90, frequencyDrop: 0.5, windowDays: 90 },
       complaintRecentDays: 30,
+      lostAfterDays: 365,
     });
     expect(config.scenarios['after-sale']).toEqual({ enabled: true, fromDays: 7, toDays: 15 });
     expect(config.scenarios['complaint-open']).toEqual({ enabled: true, dueHours: 24 });
