@@ -12,6 +12,10 @@ import { consoleOutput, type Output } from './core/output.js';
 import { langFromEnv, parseLang, setLang, t, type Lang } from './messages/index.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { segmentsCommand } from './commands/segments.js';
+import { customersCommand } from './commands/customers.js';
+import { explainCommand } from './commands/explain.js';
+import { planCommand } from './commands/plan.js';
 import { mapSqliteError, resolveDbPath } from './storage/db.js';
 
 export const EXIT_BUG = 70;
@@ -37,6 +41,10 @@ export function buildProgram(ctx: Context): Command {
     .showHelpAfterError(false);
   program.addCommand(initCommand(ctx));
   program.addCommand(importCommand(ctx));
+  program.addCommand(segmentsCommand(ctx));
+  program.addCommand(customersCommand(ctx));
+  program.addCommand(explainCommand(ctx));
+  program.addCommand(planCommand(ctx));
   return program;
 }
 

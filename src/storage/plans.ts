@@ -187,7 +187,14 @@ export function addSegmentReasons(db: Db, params: SegmentParams, scenarios: Segm
     scenarios.vipCare ? 'isVip' : null,
     scenarios.survey ? 'ordersTotal > 0' : null,
   ].filter(Boolean);
-  const facts = customerId === undefined ? `SELECT * FROM (${SEGMENT_FACTS_SQL}) WHERE ${wanted.join(' OR ')}` : `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})`;
+  // Only the columns the rules, the ranking and the list read: narrower rows are markedly faster to
+  // write for a million customers. Explain (one customer) keeps them all.
+  const columns = `id, name, phone, doNotCall, spend12mFen, ordersTotal, lastCallAt, lastInteractionAt,
+    isNew, isVip, isChurn, isComplaint, isOrdinary, isPotential, isLost`;
+  const facts =
+    customerId === undefined
+      ? `SELECT ${columns} FROM (${SEGMENT_FACTS_SQL}) WHERE ${wanted.join(' OR ')}`
+      : `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})`;
   if (customerId === undefined) buildFactsTables(db, params);
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(bound);
   dropFactsTables(db);

@@ -1,0 +1,47 @@
+// What the reading commands (segments, customers, explain, plan) share: the --date option, opening
+// a database that must already exist, and how a phone number is shown.
+import fs from 'node:fs';
+import { Option } from 'commander';
+import type { Context } from '../core/command.js';
+import { displayPath } from '../core/config.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { isIsoDate } from '../domain/calendar.js';
+import { displayPhone, maskPhone } from '../domain/values.js';
+import { t } from '../messages/index.js';
+import { openDatabase, type Db } from '../storage/db.js';
+
+/** Today's date where the user is (local time), as YYYY-MM-DD. */
+export function localToday(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function dateOption(): Option {
+  return new Option('--date <YYYY-MM-DD>', t('option.date'));
+}
+
+/** The --date value, checked; today when absent. A bad date is a usage error (exit 2). */
+export function parseDateFlag(value: string | undefined): string {
+  if (value === undefined) return localToday();
+  const trimmed = value.trim();
+  if (!isIsoDate(trimmed)) throw new UsageError('cmd.badDate', { value });
+  return trimmed;
+}
+
+/** The database, which these commands never create: without it there is nothing to read. */
+export function openExistingDatabase(ctx: Context): Db {
+  const file = ctx.dbPath();
+  if (!fs.existsSync(file)) throw new UserError('cmd.noDatabase', { path: displayPath(file, ctx.cwd) });
+  return openDatabase(file);
+}
+
+/** A phone for people to read: masked (138****8000), or as dialled (138 0013 8000) with --full-phone. */
+export function shownPhone(e164: string | null | undefined, full: boolean): string {
+  return full ? displayPhone(e164) : maskPhone(e164);
+}
+
+/** A phone for JSON: masked, or E.164 (+8613800138000) with --full-phone; null when there is none. */
+export function jsonPhone(e164: string | null | undefined, full: boolean): string | null {
+  if (!e164) return null;
+  return full ? e164 : maskPhone(e164);
+}

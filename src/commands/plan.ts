@@ -1,0 +1,222 @@
+// followup plan [--date D] [--agents A,B] [--force] [--json] [--out FILE] [--full-phone]: builds
+// (or rebuilds) day D's call list, prints a summary and the list by agent, and can write it as CSV.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option } from 'commander';
+import { newCommand, type Context } from '../core/command.js';
+import { displayPath, SCENARIO_IDS, type Config } from '../core/config.js';
+import { writeCsvFile } from '../core/csv.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { renderTable } from '../core/table.js';
+import { weekday } from '../domain/calendar.js';
+import { calendarFrom, planCallList, SCENARIO_ORDER, type CallList, type CallListItem } from '../domain/plan.js';
+import { t, type MessageId } from '../messages/index.js';
+import { dateOption, jsonPhone, openExistingDatabase, parseDateFlag, shownPhone } from './common.js';
+
+interface PlanFlags {
+  date?: string;
+  agents?: string;
+  force?: boolean;
+  json?: boolean;
+  out?: string;
+  fullPhone?: boolean;
+}
+
+/**
+ * The columns of the CSV call list, in order. The headers are these messages in the user's language;
+ * `followup import calls` reads a filled-in list back by them, in either language. The last three
+ * are left empty for the agent.
+ */
+export const CALL_LIST_COLUMNS = [
+  'plan.csv.itemId',
+  'plan.csv.date',
+  'plan.csv.agent',
+  'plan.csv.position',
+  'plan.csv.customerId',
+  'plan.csv.name',
+  'plan.csv.phone',
+  'plan.csv.scenarioId',
+  'plan.csv.scenario',
+  'plan.csv.urgent',
+  'plan.csv.dueBy',
+  'plan.csv.reason',
+  'plan.csv.outcome',
+  'plan.csv.satisfaction',
+  'plan.csv.notes',
+] as const satisfies readonly MessageId[];
+
+export function planCommand(ctx: Context) {
+  return newCommand('plan')
+    .description(t('plan.description'))
+    .addOption(dateOption())
+    .addOption(new Option('--agents <names>', t('plan.option.agents')))
+    .addOption(new Option('--force', t('plan.option.force')))
+    .addOption(new Option('--json', t('option.json')))
+    .addOption(new Option('--out <file>', t('plan.option.out')))
+    .addOption(new Option('--full-phone', t('option.fullPhone')))
+    .addHelpText('after', '\n' + t('plan.examples'))
+    .action((flags: PlanFlags) => {
+      // Validate every flag before touching the database.
+      const date = parseDateFlag(flags.date);
+      const config = ctx.config();
+      const agents = flags.agents === undefined ? undefined : parseAgentNames(flags.agents, config);
+      const out = flags.out === undefined ? undefined : checkOutFile(flags.out, ctx.cwd);
+      const full = flags.fullPhone ?? false;
+
+      const db = openExistingDatabase(ctx);
+      let list: CallList;
+      try {
+        list = planCallList(db, config, { date, agents, force: flags.force ?? false });
+      } finally {
+        db.close();
+      }
+
+      if (!list.planned) {
+        const next = calendarFrom(config).nextWorkingDay(date);
+        ctx.out.info(t('plan.dayOff', { date, weekday: t(`weekday.${weekday(date)}` as MessageId), next }));
+        if (flags.json) ctx.out.data(JSON.stringify({ date, workingDay: false, items: [] }));
+        return;
+      }
+      if (list.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: list.uncoveredYears.join(', ') }));
+      if (!list.workingDay) ctx.out.info(t('plan.forcedDayOff', { date }));
+      if (out) {
+        writeCsvFile(out.file, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)), out.shown);
+        ctx.out.info(t('plan.wrote', { path: out.shown, count: list.items.length }));
+      }
+      if (flags.json) ctx.out.data(JSON.stringify(toJson(list, full)));
+      else ctx.out.data(render(ctx, list, full).join('\n'));
+    });
+}
+
+/** "小王,小李" (full-width ，、 too): every name must be a configured agent. */
+export function parseAgentNames(value: string, config: Config): string[] {
+  const names = [...new Set(value.split(/[,，、;；]/).map((n) => n.trim()).filter((n) => n !== ''))];
+  const configured = config.agents.map((a) => a.name);
+  if (names.length === 0) throw new UsageError('plan.noAgents', { agents: configured.join(', ') });
+  const unknown = names.filter((n) => !configured.includes(n));
+  if (unknown.length > 0) throw new UsageError('plan.unknownAgents', { names: unknown.join(', '), agents: configured.join(', ') });
+  return names;
+}
+
+function checkOutFile(value: string, cwd: string): { file: string; shown: string } {
+  const file = path.resolve(cwd, value);
+  const shown = displayPath(file, cwd);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+  if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
+  }
+  return { file, shown };
+}
+
+const scenarioName = (id: string) => t(`scenario.${id}` as MessageId);
+
+function csvRow(date: string, item: CallListItem, full: boolean) {
+  return [
+    item.id ?? null,
+    date,
+    item.agent ?? '',
+    item.position,
+    item.customerId,
+    item.name,
+    shownPhone(item.phone, full),
+    item.scenario,
+    scenarioName(item.scenario),
+    item.urgent ? t('plan.csv.urgentYes') : '',
+    item.dueBy,
+    item.reason,
+    '',
+    '',
+    '',
+  ];
+}
+
+function counts(list: CallList) {
+  const byScenario = Object.fromEntries(SCENARIO_IDS.map((id) => [id, list.items.filter((i) => i.scenario === id).length]));
+  const urgent = list.items.filter((i) => i.urgent).length;
+  const byAgent = Object.fromEntries(list.agents.map((a) => [a.name, { assigned: a.assigned, capacity: a.capacity }]));
+  return { byScenario, byUrgency: { urgent, normal: list.items.length - urgent }, byAgent };
+}
+
+function toJson(list: CallList, full: boolean) {
+  const item = (i: CallListItem) => ({
+    id: i.id ?? null,
+    customerId: i.customerId,
+    name: i.name,
+    phone: jsonPhone(i.phone, full),
+    scenario: i.scenario,
+    urgent: i.urgent,
+    dueBy: i.dueBy,
+    agent: i.agent,
+    position: i.position,
+    status: i.status,
+    reason: i.reason,
+    segments: i.segments,
+  });
+  return {
+    date: list.date,
+    workingDay: list.workingDay,
+    items: list.items.map(item),
+    rolledOver: list.rolledOver.map(item),
+    rolledTo: list.rolledTo,
+    counts: counts(list),
+    uncoveredYears: list.uncoveredYears,
+  };
+}
+
+/** The summary, then each agent's list in calling order, then what rolled over. */
+function render(ctx: Context, list: CallList, full: boolean): string[] {
+  const { colour } = ctx.out;
+  const c = counts(list);
+  const lines: string[] = [];
+  lines.push(colour.bold(t('plan.title', { date: list.date, count: list.items.length, urgent: c.byUrgency.urgent, normal: c.byUrgency.normal })));
+  if (list.items.length === 0) {
+    lines.push(t('plan.empty'));
+  } else {
+    lines.push('', t('plan.byScenario'));
+    const scenarioRows = SCENARIO_ORDER.filter((id) => c.byScenario[id] > 0).map((id) => [scenarioName(id), String(c.byScenario[id])]);
+    lines.push(...renderTable(null, scenarioRows, { indent: 2, align: ['left', 'right'] }));
+  }
+  lines.push('', t('plan.byAgent'));
+  lines.push(...renderTable(null, list.agents.map((a) => [a.name, `${a.assigned} / ${a.capacity}`]), { indent: 2, align: ['left', 'right'] }));
+  lines.push('', list.rolledOver.length > 0 ? t('plan.rolledOver', { count: list.rolledOver.length, day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
+
+  // Each agent's list: today's agents in order, then anyone else holding an item (claimed before a re-plan).
+  const names = [...list.agents.map((a) => a.name)];
+  for (const i of list.items) if (i.agent && !names.includes(i.agent)) names.push(i.agent);
+  const groups: [string, CallListItem[]][] = names.map((name) => [name, list.items.filter((i) => i.agent === name)]);
+  const unassigned = list.items.filter((i) => !i.agent);
+  if (unassigned.length > 0) groups.push([t('plan.unassigned'), unassigned]);
+  const showStatus = list.items.some((i) => i.status !== 'pending');
+  for (const [name, items] of groups) {
+    if (items.length === 0) continue;
+    lines.push('', colour.bold(t('plan.agentTitle', { agent: name, count: items.length })));
+    lines.push(...itemTable(ctx, [...items].sort((a, b) => a.position - b.position), full, showStatus));
+  }
+  if (list.rolledOver.length > 0) {
+    lines.push('', colour.bold(t('plan.rolledTitle', { day: list.rolledTo ?? '', count: list.rolledOver.length })));
+    lines.push(...itemTable(ctx, list.rolledOver, full, false));
+  }
+  return lines;
+}
+
+function itemTable(ctx: Context, items: CallListItem[], full: boolean, showStatus: boolean): string[] {
+  const header = ['position', 'customer', 'name', 'phone', 'scenario', 'urgent', 'dueBy', ...(showStatus ? ['status'] : []), 'reason'].map((k) =>
+    t(`plan.col.${k}` as MessageId),
+  );
+  const rows = items.map((i) => [
+    String(i.position),
+    i.customerId,
+    i.name,
+    shownPhone(i.phone, full) || '—',
+    scenarioName(i.scenario),
+    i.urgent ? t('plan.urgentMark') : '',
+    i.dueBy,
+    ...(showStatus ? [t(`status.${i.status}` as MessageId)] : []),
+    i.reason,
+  ]);
+  return renderTable(header, rows, {
+    indent: 2,
+    align: ['right'],
+    style: (cell, row, column) => (column === 5 && items[row].urgent ? ctx.out.colour.red(cell) : cell),
+  });
+}

@@ -1,0 +1,59 @@
+// Writing CSV that Excel (the team lead's spreadsheet, often Excel on Chinese Windows) opens
+// cleanly: UTF-8 with a BOM so Chinese is not garbled, CRLF line ends, RFC 4180 quoting, and cells
+// that Excel would run as a formula neutralised (OWASP "CSV injection": a name like
+// =HYPERLINK(...) typed into a CRM must stay text).
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from './errors.js';
+
+export const BOM = '\uFEFF';
+export const CRLF = '\r\n';
+
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** A text cell that starts like a formula (= + - @, or tab / CR) gets a leading apostrophe. */
+export function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * One cell: text is neutralised, then quoted when it holds a comma, a quote, a line break or
+ * leading/trailing spaces (quotes doubled). Numbers are the program's own values and are written
+ * as they are; null and undefined are empty.
+ */
+export function csvCell(value: CsvValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = neutralise(String(value));
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The whole file: BOM, the header row, one row per record, every line ended by CRLF. */
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  const line = (cells: readonly CsvValue[]) => cells.map(csvCell).join(',') + CRLF;
+  return BOM + line(header) + rows.map(line).join('');
+}
+
+/**
+ * Writes `toCsv(header, rows)` to `file`, readable by its owner only (0600: it holds names and
+ * phone numbers), replacing the file in one step so a reader never sees half of it.
+ */
+export function writeCsvFile(file: string, header: readonly string[], rows: readonly (readonly CsvValue[])[], shown = file): void {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'wx', 0o600);
+    try {
+      fs.writeFileSync(fd, toCsv(header, rows), 'utf8');
+      fs.fchmodSync(fd, 0o600); // whatever the umask
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    if (error instanceof UserError) throw error;
+    throw new UserError('csv.cannotWrite', { path: shown, reason: (error as Error).message });
+  }
+}

@@ -1,0 +1,55 @@
+// Small aligned text tables for the terminal. Chinese characters take two columns, so padding
+// counts display width, not string length.
+
+/** East Asian wide and full-width characters (CJK, Hangul, full-width forms) take two columns. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+/** Columns `text` takes in a terminal. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0) || (code >= 0x300 && code < 0x370)) continue;
+    width += WIDE.test(ch) || code >= 0x20000 ? 2 : 1;
+  }
+  return width;
+}
+
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+export function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
+}
+
+export interface TableOptions {
+  /** 'right' for numbers; default left. */
+  align?: ('left' | 'right')[];
+  /** Spaces before each line. */
+  indent?: number;
+  /** Styles a cell after padding (colour), so that escapes do not upset the alignment. */
+  style?: (cell: string, row: number, column: number) => string;
+}
+
+/**
+ * Rows of cells as aligned lines, two spaces between columns, the header first when given. The
+ * last column is not padded, so lines carry no trailing spaces.
+ */
+export function renderTable(header: string[] | null, rows: string[][], options: TableOptions = {}): string[] {
+  const all = header ? [header, ...rows] : rows;
+  const columns = Math.max(0, ...all.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...all.map((r) => displayWidth(r[c] ?? ''))));
+  const indent = ' '.repeat(options.indent ?? 0);
+  return all.map((row, r) => {
+    const cells = Array.from({ length: columns }, (_, c) => {
+      const cell = row[c] ?? '';
+      const last = c === columns - 1;
+      const right = options.align?.[c] === 'right';
+      const padded = right ? padStart(cell, widths[c]) : last ? cell : padEnd(cell, widths[c]);
+      const dataRow = header ? r - 1 : r;
+      return options.style && dataRow >= 0 ? options.style(padded, dataRow, c) : padded;
+    });
+    return (indent + cells.join('  ')).replace(/\s+$/, '');
+  });
+}
