@@ -187,7 +187,7 @@ function enabledScenarios(config: Config): Set<string> {
  * Finds every reason to call on the context's day — for all customers, or for one (explain) — and
  * leaves them with the customers' facts in the run's working tables (storage/plans.ts).
  */
-function collectReasons(ctx: PlanContext, onlyCustomer?: string): void {
+function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string[] = []): void {
   const { db, config, date, calendar } = ctx;
   const s = config.scenarios;
   const enabled = enabledScenarios(config);
@@ -249,6 +249,7 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string): void {
       surveyEvery: s.survey.everyDays,
     },
     onlyCustomer,
+    carried,
   );
 }
 
@@ -298,7 +299,7 @@ function windowReason(ctx: PlanContext, c: CandidateRow): Reason {
         urgent: true,
         dueBy: addDays(c.anchor, Math.max(0, Math.ceil(s['complaint-open'].dueHours / 24))),
         status: 'due',
-        params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '' },
+        params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '', hours: s['complaint-open'].dueHours },
       };
     case 'complaint-resolved':
       return passed({
@@ -455,12 +456,17 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   // Earlier days' items nobody took up carry over, with their first day kept.
   const carried = pendingBefore(db, date).filter((i) => !fixedCustomers.has(i.customerId));
 
-  collectReasons(ctx);
+  collectReasons(ctx, undefined, carried.map((c) => c.customerId));
   const rules = contactRules(ctx);
   const items: Draft[] = [];
   const overflow: Draft[] = [];
   let rolledOverCount = 0;
+  const fixedSegments = new Map<string, SegmentId[]>();
   try {
+    for (const id of fixedCustomers) {
+      const facts = planFacts(db, id);
+      if (facts) fixedSegments.set(id, segmentsFromFacts(facts));
+    }
     const carriedQueue = carried
       .map((item): Draft => {
         const facts = planFacts(db, item.customerId);
@@ -559,7 +565,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     .filter((d) => !comesBack(d, rolledTo))
     .map((d, i) => ({ ...d, planDate: rolledTo, rolledFrom: date, agent: d.pinnedAgent, position: i + 1 }));
   const now = (options.now ?? (() => new Date()))().toISOString();
-  savePlan(db, date, rolledTo, carried.map((c) => c.id), items, overflowItems, now);
+  savePlan(db, date, rolledTo, items, overflowItems, now);
 
   const drafts = new Map(items.map((d) => [d.customerId, d]));
   const saved = planItemsOn(db, date);
@@ -571,7 +577,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
         customerId: row.customerId,
         name: row.name,
         phone: row.phone,
-        segments: drafts.get(row.customerId)?.segments ?? [],
+        segments: drafts.get(row.customerId)?.segments ?? fixedSegments.get(row.customerId) ?? [],
         scenario: row.scenario as ScenarioId,
         urgent: row.urgent === 1,
         dueBy: row.dueBy,

@@ -237,7 +237,9 @@ export function parsePhone(cell: string): Parsed<Phone> {
 /** 138****8000: enough for an agent to recognise a number, not enough to misuse it. */
 export function maskPhone(e164: string | null | undefined): string {
   if (!e164) return '';
-  const national = e164.startsWith('+86') ? e164.slice(3) : e164;
+  let national = e164.startsWith('+86') ? e164.slice(3) : e164;
+  // A landline is written with its trunk 0 (0532-…), as people know it.
+  if (e164.startsWith('+86') && national.length >= 9 && !MOBILE_RE.test(national) && !SERVICE_RE.test(national)) national = '0' + national;
   if (national.length < 7) return '*'.repeat(national.length);
   return national.slice(0, 3) + '****' + national.slice(-4);
 }

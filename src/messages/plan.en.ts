@@ -21,7 +21,7 @@ export const planEn = {
   'reason.after-sale': 'after-sale: order {order} on {day}, {days} days ago',
   'reason.usage-check': 'usage check: order {order} (¥{amount}) on {day}, {days} days ago',
   'reason.first-experience': 'first experience: first order {order} on {day}, {days} days ago',
-  'reason.complaint-open': 'open complaint {complaint} ({category}) since {day}: call within 24 hours',
+  'reason.complaint-open': 'open complaint {complaint} ({category}) since {day}: call within {hours} hours',
   'reason.complaint-resolved': 'complaint {complaint} ({category}) resolved on {day}: call within {within} working days',
   'reason.churn-warning': 'churn warning: last purchase or contact on {last}; 12-month spend ¥{spend}',
   'reason.vip-care': 'VIP care: every {every} days (last call {last})',

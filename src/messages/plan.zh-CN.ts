@@ -23,7 +23,7 @@ export const planZhCN: Record<keyof typeof planEn, string> = {
   'reason.after-sale': '售后回访：订单 {order}，{day} 下单，{days} 天前',
   'reason.usage-check': '使用回访：订单 {order}（¥{amount}），{day} 下单，{days} 天前',
   'reason.first-experience': '首次体验回访：首单 {order}，{day} 下单，{days} 天前',
-  'reason.complaint-open': '未解决投诉 {complaint}（{category}），{day} 起：24 小时内回访',
+  'reason.complaint-open': '未解决投诉 {complaint}（{category}），{day} 起：{hours} 小时内回访',
   'reason.complaint-resolved': '投诉 {complaint}（{category}）于 {day} 解决：{within} 个工作日内回访',
   'reason.churn-warning': '流失预警：最近一次购买或联系在 {last}；近 12 个月消费 ¥{spend}',
   'reason.vip-care': '高价值客户维护：每 {every} 天一次（上次回访 {last}）',

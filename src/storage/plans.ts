@@ -33,7 +33,9 @@ export interface WindowParams {
 }
 
 /**
- * Candidates from order and complaint windows and from earlier calls. Each branch reads an index
+ * Candidates from order and complaint windows and from earlier calls. Where a customer has several
+ * orders in a window, the other columns come from the row of the max()/min() (SQLite's documented
+ * bare-column rule; PostgreSQL will want DISTINCT ON), so order id, day and amount always match. Each branch reads an index
  * range (orders by time, the small complaints table, calls by customer), never all customers.
  * With `customerId` (for explain) the windows are dropped: that customer's latest order,
  * complaint or callback comes back wherever it falls, so the caller can say "not yet" or "passed".
@@ -46,18 +48,18 @@ export function windowCandidates(db: Db, p: WindowParams, scenarios: ReadonlySet
   if (scenarios.has('after-sale')) {
     // The latest order in the window is the one the call is about.
     branches.push(`
-      SELECT customer_id AS customerId, 'after-sale' AS scenario, max(id) AS ref, max(substr(ordered_at, 1, 10)) AS anchor,
-             NULL AS detail, max(amount_fen) AS amountFen, NULL AS agent
+      SELECT customer_id AS customerId, 'after-sale' AS scenario, id AS ref, substr(max(ordered_at), 1, 10) AS anchor,
+             NULL AS detail, amount_fen AS amountFen, NULL AS agent
         FROM orders WHERE ${inWindow('afterSaleFrom', 'afterSaleTo')} GROUP BY customer_id`);
   }
   if (scenarios.has('usage-check')) {
     branches.push(`
-      SELECT customer_id, 'usage-check', max(id), max(substr(ordered_at, 1, 10)), NULL, max(amount_fen), NULL
+      SELECT customer_id, 'usage-check', id, substr(max(ordered_at), 1, 10), NULL, amount_fen, NULL
         FROM orders WHERE ${inWindow('usageFrom', 'usageTo')} AND amount_fen >= @usageMinFen GROUP BY customer_id`);
   }
   if (scenarios.has('first-experience')) {
     branches.push(`
-      SELECT o.customer_id, 'first-experience', min(o.id), min(substr(o.ordered_at, 1, 10)), NULL, min(o.amount_fen), NULL
+      SELECT o.customer_id, 'first-experience', o.id, substr(min(o.ordered_at), 1, 10), NULL, o.amount_fen, NULL
         FROM orders o
        WHERE ${one ? 'o.customer_id = @customerId AND o.ordered_at < @dNext' : 'o.ordered_at >= @firstFrom AND o.ordered_at < @firstTo'}
          AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at)
@@ -70,7 +72,7 @@ export function windowCandidates(db: Db, p: WindowParams, scenarios: ReadonlySet
   }
   if (scenarios.has('complaint-resolved')) {
     branches.push(`
-      SELECT customer_id, 'complaint-resolved', max(id), max(substr(resolved_at, 1, 10)), max(category), NULL, NULL
+      SELECT customer_id, 'complaint-resolved', id, substr(max(resolved_at), 1, 10), category, NULL, NULL
         FROM complaints WHERE ${inWindow('resolvedSince', 'dNext', 'resolved_at')} GROUP BY customer_id`);
   }
   if (scenarios.has('callback')) {
@@ -179,10 +181,17 @@ export interface SegmentScenarioParams {
  * the segment reasons (churn warning, VIP care, survey) set-based. One pass over all customers, or
  * over one customer for explain.
  */
-export function addSegmentReasons(db: Db, params: SegmentParams, scenarios: SegmentScenarioParams, customerId?: string): void {
-  const bound = { ...bind(db, params), customerId: customerId ?? null };
+export function addSegmentReasons(
+  db: Db,
+  params: SegmentParams,
+  scenarios: SegmentScenarioParams,
+  customerId?: string,
+  carried: string[] = [],
+): void {
+  const bound = { ...bind(db, params), customerId: customerId ?? null, carried: JSON.stringify(carried) };
   const wanted = [
     'id IN (SELECT customer_id FROM temp.plan_reasons)',
+    'id IN (SELECT value FROM json_each(@carried))',
     scenarios.churnWarning ? 'isChurn' : null,
     scenarios.vipCare ? 'isVip' : null,
     scenarios.survey ? 'ordersTotal > 0' : null,
@@ -408,11 +417,24 @@ export function planItemsOn(db: Db, date: string): PlanItemRow[] {
   return db.prepare(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE p.plan_date = ? ORDER BY p.agent, p.position, p.id`).all(date) as PlanItemRow[];
 }
 
-/** Items from earlier days that nobody took up: they carry over, never dropped. */
+/**
+ * Items of earlier days that nobody has dealt with: still pending, and no completed call with the
+ * customer on or after the day they were planned for. They carry over, never dropped; the earliest
+ * one per customer speaks for all (an item may have been carried over several times). The earlier
+ * day's item is left as it is: its agent may still be working that list.
+ */
 export function pendingBefore(db: Db, date: string): PlanItemRow[] {
   return db
-    .prepare(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE p.plan_date < ? AND p.status = 'pending' ORDER BY p.plan_date, p.position, p.id`)
-    .all(date) as PlanItemRow[];
+    .prepare(
+      `SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM}
+        WHERE p.plan_date < @date AND p.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.customer_id = p.customer_id AND k.outcome IS NOT NULL
+                          AND k.started_at >= p.plan_date)
+          AND p.plan_date = (SELECT min(q.plan_date) FROM plan_items q
+                              WHERE q.customer_id = p.customer_id AND q.plan_date < @date AND q.status = 'pending')
+        ORDER BY p.plan_date, p.position, p.id`,
+    )
+    .all({ date }) as PlanItemRow[];
 }
 
 export interface NewPlanItem {
@@ -431,19 +453,18 @@ export interface NewPlanItem {
 
 /**
  * Replaces the pending items of `date` (and the overflow it sent to `nextDate` earlier) with
- * `items` and `overflow`; claimed and done items are never touched. Carried-over items from
- * earlier days are moved, not copied. One transaction: a re-plan is all or nothing.
+ * `items` and `overflow`; claimed and done items are never touched. One transaction: a re-plan is
+ * all or nothing.
  */
 export function savePlan(
   db: Db,
   date: string,
   nextDate: string,
-  carriedIds: number[],
   items: NewPlanItem[],
   overflow: NewPlanItem[],
   now: string,
 ): void {
-  const removeCarried = db.prepare(`DELETE FROM plan_items WHERE id = ? AND status = 'pending'`);
+  const removeStale = db.prepare(`DELETE FROM plan_items WHERE id = ? AND status = 'pending'`);
   const upsert = db.prepare(
     `INSERT INTO plan_items (plan_date, customer_id, scenario, urgent, due_by, agent, position, reasons, ref, value_fen, rolled_from, created_at, updated_at)
      VALUES (@planDate, @customerId, @scenario, @urgent, @dueBy, @agent, @position, @reasons, @ref, @valueFen, @rolledFrom, @now, @now)
@@ -457,14 +478,13 @@ export function savePlan(
      WHERE plan_items.status = 'pending'`,
   );
   db.transaction(() => {
-    for (const id of carriedIds) removeCarried.run(id);
     const keep = new Set(items.map((i) => i.customerId));
     // Pending items of the day that are no longer due (the customer opted out, was called …) go.
     const stale = db.prepare(`SELECT id, customer_id AS customerId FROM plan_items WHERE plan_date = ? AND status = 'pending'`).all(date) as {
       id: number;
       customerId: string;
     }[];
-    for (const row of stale) if (!keep.has(row.customerId)) removeCarried.run(row.id);
+    for (const row of stale) if (!keep.has(row.customerId)) removeStale.run(row.id);
     db.prepare(`DELETE FROM plan_items WHERE plan_date = ? AND status = 'pending' AND rolled_from = ?`).run(nextDate, date);
     for (const item of [...items, ...overflow]) upsert.run({ ...item, urgent: item.urgent ? 1 : 0, now });
   }).immediate();
