@@ -158,6 +158,19 @@ async function main(): Promise<void> {
   );
   say('targets: import within 2x of sqlite3 .import, peak RSS under 300 MB');
 
+  // The morning call list over the same database, on the generator's "today".
+  const benchDir = args.dir;
+  say('');
+  say('command                                   seconds   peak RSS   target');
+  for (const [label, args, target] of [
+    ['followup plan --date 2026-11-23', ['plan', '--date', '2026-11-23', '--json'], 'under 5 s, 500 MB'],
+    ['followup segments --date 2026-11-23', ['segments', '--date', '2026-11-23', '--json'], ''],
+  ] as const) {
+    const run = await measure([...args, '--db', dbFile], benchDir);
+    if (run.code !== 0) throw new Error(`${label} failed (${run.code}): ${run.stderr}`);
+    say(`${label.padEnd(40)}  ${fmt(run.seconds).padStart(7)} s  ${String(run.peakRssMb).padStart(5)} MB   ${target}`);
+  }
+
   if (!args.keep) {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
   }
