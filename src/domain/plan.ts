@@ -27,7 +27,8 @@ import {
   savePlan,
   startReasons,
   unansweredCustomers,
-  windowCandidates,
+  addWindowReasons,
+  resolvedComplaints,
   winnersInOrder,
   type CandidateRow,
   type ContactRuleParams,
@@ -35,6 +36,7 @@ import {
   type PlanItemRow,
   type ReasonRow,
   type RuledReasonRow,
+  type WindowParams,
   type WinnerRow,
 } from '../storage/plans.js';
 import type { CustomerFacts } from '../storage/segments.js';
@@ -193,24 +195,32 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   const enabled = enabledScenarios(config);
   startReasons(db);
 
-  const windows = windowCandidates(
-    db,
-    {
-      afterSaleFrom: addDays(date, -s['after-sale'].toDays),
-      afterSaleTo: addDays(date, -s['after-sale'].fromDays + 1),
-      usageFrom: addDays(date, -s['usage-check'].toDays),
-      usageTo: addDays(date, -s['usage-check'].fromDays + 1),
-      usageMinFen: Math.round(s['usage-check'].minOrderYuan * 100),
-      firstFrom: addDays(date, -s['first-experience'].toDays),
-      firstTo: addDays(date, -s['first-experience'].fromDays + 1),
-      // N working days back is at most ~N+10 calendar days, even across 春节 or 国庆.
-      resolvedSince: addDays(date, -(s['complaint-resolved'].withinWorkingDays + 15)),
-      dNext: addDays(date, 1),
-    },
-    enabled,
-    onlyCustomer,
-  );
-  const rows: ReasonRow[] = windows.map((c) => toRow(windowReason(ctx, c), c.customerId, c.anchor));
+  const windows: WindowParams = {
+    date,
+    dNext: addDays(date, 1),
+    afterSaleFrom: s['after-sale'].fromDays,
+    afterSaleTo: s['after-sale'].toDays,
+    afterSaleSince: addDays(date, -s['after-sale'].toDays),
+    afterSaleUntil: addDays(date, -s['after-sale'].fromDays + 1),
+    usageFrom: s['usage-check'].fromDays,
+    usageTo: s['usage-check'].toDays,
+    usageSince: addDays(date, -s['usage-check'].toDays),
+    usageUntil: addDays(date, -s['usage-check'].fromDays + 1),
+    usageMinFen: Math.round(s['usage-check'].minOrderYuan * 100),
+    firstFrom: s['first-experience'].fromDays,
+    firstTo: s['first-experience'].toDays,
+    firstSince: addDays(date, -s['first-experience'].toDays),
+    firstUntil: addDays(date, -s['first-experience'].fromDays + 1),
+    openDueDays: Math.max(0, Math.ceil(s['complaint-open'].dueHours / 24)),
+    openDueHours: s['complaint-open'].dueHours,
+    // N working days back is at most ~N+10 calendar days, even across 春节 or 国庆.
+    resolvedSince: addDays(date, -(s['complaint-resolved'].withinWorkingDays + 15)),
+  };
+  addWindowReasons(db, windows, enabled, onlyCustomer);
+  // Working days are the calendar's business, so resolved complaints (few) are classified here.
+  const rows: ReasonRow[] = enabled.has('complaint-resolved')
+    ? resolvedComplaints(db, windows, onlyCustomer).map((c) => toRow(resolvedReason(ctx, c), c.customerId, c.anchor))
+    : [];
   if (enabled.has('retry')) {
     for (const r of unansweredCustomers(db, addDays(date, 1), onlyCustomer)) {
       const next = calendar.addWorkingDays(r.lastAttemptAt.slice(0, 10), config.contact.retryAfterWorkingDays);
@@ -269,56 +279,25 @@ function toRow(reason: Reason, customerId: string, anchor: string | null): Reaso
   };
 }
 
-/** A window reason: due while the day is inside its window, "not yet" before, excluded after. */
-function windowReason(ctx: PlanContext, c: CandidateRow): Reason {
+/** A resolved complaint: call back within N working days of the resolution (投诉处理后回访). */
+function resolvedReason(ctx: PlanContext, c: CandidateRow): Reason {
   const { config, date, calendar } = ctx;
-  const s = config.scenarios;
-  const scenario = c.scenario as ScenarioId;
-  const base = { scenario, ref: c.ref, agent: c.agent, urgent: false };
-  const passed = (reason: Reason): Reason =>
-    reason.dueBy < date && reason.status !== 'not-yet'
-      ? { ...reason, status: 'excluded', exclusion: { code: 'window-passed', until: reason.dueBy } }
-      : reason;
-  switch (scenario) {
-    case 'after-sale':
-    case 'usage-check':
-    case 'first-experience': {
-      const window = s[scenario];
-      const from = addDays(c.anchor, window.fromDays);
-      return passed({
-        ...base,
-        dueBy: addDays(c.anchor, window.toDays),
-        from,
-        status: from <= date ? 'due' : 'not-yet',
-        params: { order: c.ref ?? '', day: c.anchor, days: daysBetween(c.anchor, date), amountFen: c.amountFen ?? 0 },
-      });
-    }
-    case 'complaint-open':
-      return {
-        ...base,
-        urgent: true,
-        dueBy: addDays(c.anchor, Math.max(0, Math.ceil(s['complaint-open'].dueHours / 24))),
-        status: 'due',
-        params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '', hours: s['complaint-open'].dueHours },
-      };
-    case 'complaint-resolved':
-      return passed({
-        ...base,
-        dueBy: calendar.addWorkingDays(c.anchor, s['complaint-resolved'].withinWorkingDays),
-        status: 'due',
-        params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '', within: s['complaint-resolved'].withinWorkingDays },
-      });
-    case 'callback':
-      return {
-        ...base,
-        dueBy: c.anchor < date ? date : c.anchor,
-        from: c.anchor,
-        status: c.anchor <= date ? 'due' : 'not-yet',
-        params: { day: c.anchor, time: c.detail ?? '' },
-      };
-    default:
-      return { ...base, dueBy: date, status: 'due', params: {} };
+  const within = config.scenarios['complaint-resolved'].withinWorkingDays;
+  const dueBy = calendar.addWorkingDays(c.anchor, within);
+  const reason: Reason = {
+    scenario: 'complaint-resolved',
+    ref: c.ref,
+    agent: null,
+    urgent: false,
+    dueBy,
+    status: 'due',
+    params: { complaint: c.ref ?? '', day: c.anchor, category: c.detail ?? '', within },
+  };
+  if (dueBy < date) {
+    reason.status = 'excluded';
+    reason.exclusion = { code: 'window-passed', until: dueBy };
   }
+  return reason;
 }
 
 function contactRules(ctx: PlanContext): ContactRuleParams {

@@ -19,72 +19,131 @@ export interface CandidateRow {
 }
 
 export interface WindowParams {
-  /** after-sale: orders on [afterSaleFrom, afterSaleTo]. */
-  afterSaleFrom: string;
-  afterSaleTo: string;
-  usageFrom: string;
-  usageTo: string;
+  /** Day D. */
+  date: string;
+  dNext: string;
+  /** Order windows: [from, to] days after the order, and the order days that fall in them on D. */
+  afterSaleFrom: number;
+  afterSaleTo: number;
+  afterSaleSince: string;
+  afterSaleUntil: string;
+  usageFrom: number;
+  usageTo: number;
+  usageSince: string;
+  usageUntil: string;
   usageMinFen: number;
-  firstFrom: string;
-  firstTo: string;
+  firstFrom: number;
+  firstTo: number;
+  firstSince: string;
+  firstUntil: string;
+  /** Open complaints are due this many days after they were opened (dueHours / 24, rounded up). */
+  openDueDays: number;
+  openDueHours: number;
   /** Complaints resolved on or after this day are looked at for complaint-resolved. */
   resolvedSince: string;
-  dNext: string;
 }
 
+// Date arithmetic on ISO text. The only SQLite-specific functions of the planner, kept here so a
+// PostgreSQL backend has one place to translate them (to date + n and date - date).
+const plusDays = (expr: string, days: string) => `date(${expr}, '+' || ${days} || ' days')`;
+const daysSince = (expr: string) => `CAST(julianday(@date) - julianday(${expr}) AS INTEGER)`;
+const dayOf = (column: string) => `substr(${column}, 1, 10)`;
+
 /**
- * Candidates from order and complaint windows and from earlier calls. Where a customer has several
- * orders in a window, the other columns come from the row of the max()/min() (SQLite's documented
- * bare-column rule; PostgreSQL will want DISTINCT ON), so order id, day and amount always match. Each branch reads an index
- * range (orders by time, the small complaints table, calls by customer), never all customers.
- * With `customerId` (for explain) the windows are dropped: that customer's latest order,
- * complaint or callback comes back wherever it falls, so the caller can say "not yet" or "passed".
+ * Adds the reasons that come from order and complaint windows and from earlier calls to
+ * temp.plan_reasons, set-based: each window reads an index range of orders by time (or, for one
+ * customer, that customer's rows), and its from / due days, status and message parameters are
+ * computed in the same statement. Complaint-resolved needs working days and is done by the caller
+ * (resolvedComplaints). Where a customer has several orders in a window, the other columns come
+ * from the row of the max()/min() (SQLite's documented bare-column rule; PostgreSQL will want
+ * DISTINCT ON), so order id, day and amount always match.
  */
-export function windowCandidates(db: Db, p: WindowParams, scenarios: ReadonlySet<string>, customerId?: string): CandidateRow[] {
+export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet<string>, customerId?: string): void {
   const one = customerId !== undefined;
-  const inWindow = (from: string, to: string, column = 'ordered_at') =>
-    one ? `customer_id = @customerId AND ${column} < @dNext` : `${column} >= @${from} AND ${column} < @${to}`;
-  const branches: string[] = [];
+  // In a plan: orders placed on [D - to, D - from]; the bounds are computed by the caller.
+  const window = (name: string) =>
+    one ? 'customer_id = @customerId AND ordered_at < @dNext' : `ordered_at >= @${name}Since AND ordered_at < @${name}Until`;
+  const insert = `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)`;
+  const orderReason = (scenario: string, from: string, to: string, candidates: string) => `
+    ${insert}
+    SELECT customerId, '${scenario}', ref, anchor, 0, ${plusDays('anchor', to)}, ${plusDays('anchor', from)}, NULL,
+           CASE WHEN ${plusDays('anchor', from)} > @date THEN 'not-yet' WHEN ${plusDays('anchor', to)} < @date THEN 'excluded' ELSE 'due' END,
+           CASE WHEN ${plusDays('anchor', from)} <= @date AND ${plusDays('anchor', to)} < @date
+                THEN json_object('code', 'window-passed', 'until', ${plusDays('anchor', to)}) END,
+           json_object('order', ref, 'day', anchor, 'days', ${daysSince('anchor')}, 'amountFen', amountFen)
+      FROM (${candidates})`;
+  const statements: string[] = [];
   if (scenarios.has('after-sale')) {
     // The latest order in the window is the one the call is about.
-    branches.push(`
-      SELECT customer_id AS customerId, 'after-sale' AS scenario, id AS ref, substr(max(ordered_at), 1, 10) AS anchor,
-             NULL AS detail, amount_fen AS amountFen, NULL AS agent
-        FROM orders WHERE ${inWindow('afterSaleFrom', 'afterSaleTo')} GROUP BY customer_id`);
+    statements.push(
+      orderReason(
+        'after-sale',
+        '@afterSaleFrom',
+        '@afterSaleTo',
+        `SELECT customer_id AS customerId, id AS ref, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
+           FROM orders WHERE ${window('afterSale')} GROUP BY customer_id`,
+      ),
+    );
   }
   if (scenarios.has('usage-check')) {
-    branches.push(`
-      SELECT customer_id, 'usage-check', id, substr(max(ordered_at), 1, 10), NULL, amount_fen, NULL
-        FROM orders WHERE ${inWindow('usageFrom', 'usageTo')} AND amount_fen >= @usageMinFen GROUP BY customer_id`);
+    statements.push(
+      orderReason(
+        'usage-check',
+        '@usageFrom',
+        '@usageTo',
+        `SELECT customer_id AS customerId, id AS ref, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
+           FROM orders WHERE ${window('usage')} AND amount_fen >= @usageMinFen GROUP BY customer_id`,
+      ),
+    );
   }
   if (scenarios.has('first-experience')) {
-    branches.push(`
-      SELECT o.customer_id, 'first-experience', o.id, substr(min(o.ordered_at), 1, 10), NULL, o.amount_fen, NULL
-        FROM orders o
-       WHERE ${one ? 'o.customer_id = @customerId AND o.ordered_at < @dNext' : 'o.ordered_at >= @firstFrom AND o.ordered_at < @firstTo'}
-         AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at)
-       GROUP BY o.customer_id`);
+    statements.push(
+      orderReason(
+        'first-experience',
+        '@firstFrom',
+        '@firstTo',
+        `SELECT o.customer_id AS customerId, o.id AS ref, ${dayOf('min(o.ordered_at)')} AS anchor, o.amount_fen AS amountFen
+           FROM orders o
+          WHERE ${window('first').replace(/ordered_at/g, 'o.ordered_at').replace('customer_id', 'o.customer_id')}
+            AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at)
+          GROUP BY o.customer_id`,
+      ),
+    );
   }
   if (scenarios.has('complaint-open')) {
-    branches.push(`
-      SELECT customer_id, 'complaint-open', id, substr(opened_at, 1, 10), category, NULL, NULL
-        FROM complaints WHERE opened_at < @dNext AND (resolved_at IS NULL OR resolved_at >= @dNext) ${one ? 'AND customer_id = @customerId' : ''}`);
-  }
-  if (scenarios.has('complaint-resolved')) {
-    branches.push(`
-      SELECT customer_id, 'complaint-resolved', id, substr(max(resolved_at), 1, 10), category, NULL, NULL
-        FROM complaints WHERE ${inWindow('resolvedSince', 'dNext', 'resolved_at')} GROUP BY customer_id`);
+    statements.push(`
+      ${insert}
+      SELECT customer_id, 'complaint-open', id, ${dayOf('opened_at')}, 1, ${plusDays(dayOf('opened_at'), '@openDueDays')}, NULL, NULL, 'due', NULL,
+             json_object('complaint', id, 'day', ${dayOf('opened_at')}, 'category', coalesce(category, ''), 'hours', @openDueHours)
+        FROM complaints
+       WHERE opened_at < @dNext AND (resolved_at IS NULL OR resolved_at >= @dNext) ${one ? 'AND customer_id = @customerId' : ''}`);
   }
   if (scenarios.has('callback')) {
-    // A callback the customer asked for, not yet followed by another call.
-    branches.push(`
-      SELECT k.customer_id, 'callback', CAST(k.id AS TEXT), substr(k.callback_at, 1, 10), substr(k.callback_at, 12, 5), NULL, k.agent
+    // A callback the customer asked for, not yet followed by another call: the agent keeps it.
+    statements.push(`
+      ${insert}
+      SELECT k.customer_id, 'callback', CAST(k.id AS TEXT), ${dayOf('k.callback_at')}, 0, max(${dayOf('k.callback_at')}, @date),
+             ${dayOf('k.callback_at')}, k.agent, CASE WHEN ${dayOf('k.callback_at')} <= @date THEN 'due' ELSE 'not-yet' END, NULL,
+             json_object('day', ${dayOf('k.callback_at')}, 'time', coalesce(substr(k.callback_at, 12, 5), ''))
         FROM calls k
        WHERE k.outcome = 'callback' ${one ? 'AND k.customer_id = @customerId' : 'AND k.callback_at < @dNext'}
-         AND NOT EXISTS (SELECT 1 FROM calls later WHERE later.customer_id = k.customer_id AND later.started_at > k.started_at AND later.outcome IS NOT NULL)`);
+         AND NOT EXISTS (SELECT 1 FROM calls later WHERE later.customer_id = k.customer_id AND later.started_at > k.started_at
+                         AND later.outcome IS NOT NULL)`);
   }
-  if (branches.length === 0) return [];
-  return db.prepare(branches.join('\n UNION ALL ')).all(one ? { ...p, customerId } : p) as CandidateRow[];
+  const params = one ? { ...p, customerId } : p;
+  for (const sql of statements) db.prepare(sql).run(params);
+}
+
+/** The latest resolved complaint per customer since `resolvedSince` (or, for one customer, ever). */
+export function resolvedComplaints(db: Db, p: WindowParams, customerId?: string): CandidateRow[] {
+  const where = customerId === undefined ? 'resolved_at >= @resolvedSince AND resolved_at < @dNext' : 'customer_id = @customerId AND resolved_at < @dNext';
+  return db
+    .prepare(
+      `SELECT customer_id AS customerId, 'complaint-resolved' AS scenario, id AS ref, ${dayOf('max(resolved_at)')} AS anchor,
+              category AS detail, NULL AS amountFen, NULL AS agent
+         FROM complaints WHERE ${where} GROUP BY customer_id`,
+    )
+    .all(customerId === undefined ? p : { ...p, customerId }) as CandidateRow[];
 }
 
 /** Unanswered attempts since the customer's last answered call, for retries. */
