@@ -2,7 +2,7 @@
 // query per scenario over an index range), and the plan_items table the list is kept in.
 
 import type { Db } from './db.js';
-import { bind, buildFactsTables, dropFactsTables, ONE_CUSTOMER_FACTS_SQL, SEGMENT_FACTS_SQL, type CustomerFacts, type SegmentParams } from './segments.js';
+import { bind, buildFactsTables, dropFactsTables, ONE_CUSTOMER_FACTS_SQL, PLANNING_FACTS_SQL, type CustomerFacts, type SegmentParams } from './segments.js';
 
 /** One reason to call one customer, as the SQL finds it; the domain layer decides the rest. */
 export interface CandidateRow {
@@ -247,7 +247,7 @@ export function addSegmentReasons(
   customerId?: string,
   carried: string[] = [],
 ): void {
-  const bound = { ...bind(db, params), customerId: customerId ?? null, carried: JSON.stringify(carried) };
+  const bound = { ...bind(db, params), customerId: customerId ?? null, carried: JSON.stringify(carried), survey: scenarios.survey ? 1 : 0 };
   const wanted = [
     'id IN (SELECT customer_id FROM temp.plan_reasons)',
     'id IN (SELECT value FROM json_each(@carried))',
@@ -261,7 +261,7 @@ export function addSegmentReasons(
     isNew, isVip, isChurn, isComplaint, isOrdinary, isPotential, isLost`;
   const facts =
     customerId === undefined
-      ? `SELECT ${columns} FROM (${SEGMENT_FACTS_SQL}) WHERE ${wanted.join(' OR ')}`
+      ? `SELECT ${columns} FROM (${PLANNING_FACTS_SQL}) WHERE ${wanted.join(' OR ')}`
       : `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})`;
   if (customerId === undefined) buildFactsTables(db, params);
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(bound);

@@ -229,7 +229,19 @@ export function customersInSegment(db: Db, params: SegmentParams, flag: keyof Cu
   }
 }
 
-/** The facts query over all customers (after buildFactsTables), for callers that filter it further (the planner). */
+/** The facts query over all customers (after buildFactsTables), for callers that filter it further. */
 export const SEGMENT_FACTS_SQL = factsSql(false);
+
+/**
+ * The same, for the planner: only customers who can be churn risk or VIP (a cheap test on the
+ * aggregates, a superset of the exact flags), have orders when the survey is on, or are named in
+ * temp.plan_reasons or @carried. Skips computing the flags for the rest of a million customers.
+ */
+export const PLANNING_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
+   WHERE (o.lastOrderAt < @dInactiveNext OR (o.ordersBefore > 0 AND o.ordersRecent <= @churnFrequencyDrop * o.ordersBefore)
+          OR (o.spend12mFen >= @vipSpend12mFen AND o.orders12m >= @vipOrders12m) OR (@survey AND o.ordersTotal > 0))
+      OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers)
+      OR cu.id IN (SELECT customer_id FROM temp.plan_reasons)
+      OR cu.id IN (SELECT value FROM json_each(@carried))`);
 /** The same for one customer, bound as @customerId. */
 export const ONE_CUSTOMER_FACTS_SQL = factsSql(true);
