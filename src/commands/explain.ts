@@ -92,6 +92,7 @@ function listSummary(e: CustomerExplanation): string[] {
     if (later && later.rolledFrom === e.date) {
       out.push(t('explain.list.rolled', { date: e.date, day: later.planDate, position: later.position, agent: later.agent ?? t('explain.list.noAgent') }));
     } else if (!made) out.push(t('explain.list.notMadeDue', { date: e.date, scenarios }));
+    else if (e.list.size >= e.list.capacity) out.push(t('explain.list.full', { scenarios, size: e.list.size, capacity: e.list.capacity }));
     else out.push(t('explain.list.dueNotOn', { date: e.date, scenarios }));
   } else {
     out.push(t(made ? 'explain.list.nothingDue' : 'explain.list.notMadeNothingDue', { date: e.date }));

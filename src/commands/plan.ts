@@ -157,6 +157,7 @@ function toJson(list: CallList, full: boolean) {
     workingDay: list.workingDay,
     items: list.items.map(item),
     rolledOver: list.rolledOver.map(item),
+    rolledOverCount: list.rolledOverCount,
     rolledTo: list.rolledTo,
     counts: counts(list),
     uncoveredYears: list.uncoveredYears,
@@ -178,7 +179,7 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
   }
   lines.push('', t('plan.byAgent'));
   lines.push(...renderTable(null, list.agents.map((a) => [a.name, `${a.assigned} / ${a.capacity}`]), { indent: 2, align: ['left', 'right'] }));
-  lines.push('', list.rolledOver.length > 0 ? t('plan.rolledOver', { count: list.rolledOver.length, day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
+  lines.push('', list.rolledOverCount > 0 ? t('plan.rolledOver', { count: list.rolledOverCount, day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
 
   // Each agent's list: today's agents in order, then anyone else holding an item (claimed before a re-plan).
   const names = [...list.agents.map((a) => a.name)];
@@ -193,7 +194,7 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
     lines.push(...itemTable(ctx, [...items].sort((a, b) => a.position - b.position), full, showStatus));
   }
   if (list.rolledOver.length > 0) {
-    lines.push('', colour.bold(t('plan.rolledTitle', { day: list.rolledTo ?? '', count: list.rolledOver.length })));
+    lines.push('', colour.bold(t('plan.rolledTitle', { day: list.rolledTo ?? '', count: list.rolledOverCount })));
     lines.push(...itemTable(ctx, list.rolledOver, full, false));
   }
   return lines;

@@ -82,8 +82,10 @@ export interface CustomerExplanation {
   /** Every scenario, in SCENARIO_IDS order; a scenario with several reasons (two open complaints) appears once per reason. */
   scenarios: ScenarioFinding[];
   list: {
-    /** Whether a list was saved for D at all. */
+    /** Whether a list was saved for D at all, how many calls it has, and the agents' places. */
     made: boolean;
+    size: number;
+    capacity: number;
     entry: ListEntry | null;
     /** The first later list the customer is on (rolled over), if any. */
     later: ListEntry | null;
@@ -129,7 +131,13 @@ export function explainCustomer(db: Db, config: Config, date: string, customerId
     segments: segmentEvidence(facts, rules, date),
     notIn: segmentMisses(facts, rules, date),
     scenarios,
-    list: { made: listSize(db, date) > 0, entry, later: nextListEntryAfter(db, date, customerId) ?? null },
+    list: {
+      made: listSize(db, date) > 0,
+      size: listSize(db, date),
+      capacity: config.agents.reduce((sum, a) => sum + a.capacity, 0),
+      entry,
+      later: nextListEntryAfter(db, date, customerId) ?? null,
+    },
     uncoveredYears: [...calendar.uncoveredYears].sort((a, b) => a - b),
   };
 }

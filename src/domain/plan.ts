@@ -223,7 +223,7 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
     : [];
   if (enabled.has('retry')) {
     for (const r of unansweredCustomers(db, addDays(date, 1), onlyCustomer)) {
-      const next = calendar.addWorkingDays(r.lastAttemptAt.slice(0, 10), config.contact.retryAfterWorkingDays);
+      const next = workingDaysAfter(calendar, r.lastAttemptAt.slice(0, 10), config.contact.retryAfterWorkingDays);
       const exhausted = r.attempts >= config.contact.maxAttempts;
       const reason: Reason = {
         scenario: 'retry',
@@ -283,7 +283,7 @@ function toRow(reason: Reason, customerId: string, anchor: string | null): Reaso
 function resolvedReason(ctx: PlanContext, c: CandidateRow): Reason {
   const { config, date, calendar } = ctx;
   const within = config.scenarios['complaint-resolved'].withinWorkingDays;
-  const dueBy = calendar.addWorkingDays(c.anchor, within);
+  const dueBy = workingDaysAfter(calendar, c.anchor, within);
   const reason: Reason = {
     scenario: 'complaint-resolved',
     ref: c.ref,
@@ -298,6 +298,11 @@ function resolvedReason(ctx: PlanContext, c: CandidateRow): Reason {
     reason.exclusion = { code: 'window-passed', until: dueBy };
   }
   return reason;
+}
+
+/** The n-th working day after `day`; with n = 0 (allowed by the settings) the day itself, or the next working day. */
+function workingDaysAfter(calendar: WorkingCalendar, day: string, n: number): string {
+  return n <= 0 ? calendar.onOrAfter(day) : calendar.addWorkingDays(day, n);
 }
 
 function contactRules(ctx: PlanContext): ContactRuleParams {
@@ -421,7 +426,17 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   const capacity = agents.reduce((sum, a) => sum + a.capacity, 0);
   const rolledTo = calendar.nextWorkingDay(date);
   if (!workingDay && !options.force) {
-    return { date, workingDay, planned: false, items: [], rolledOver: [], rolledOverCount: 0, rolledTo: null, uncoveredYears: [], agents };
+    return {
+      date,
+      workingDay,
+      planned: false,
+      items: [],
+      rolledOver: [],
+      rolledOverCount: 0,
+      rolledTo: null,
+      uncoveredYears: [...calendar.uncoveredYears].sort(),
+      agents,
+    };
   }
 
   // What is already on the day's list and cannot change: claimed or done.

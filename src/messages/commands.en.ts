@@ -6,7 +6,7 @@ export const commandsEn = {
   'cmd.badDate': 'Cannot read --date "{value}". Write a real date as YYYY-MM-DD, e.g. --date 2026-11-23.',
   'cmd.noDatabase': 'There is no database at {path} yet. Run `followup init` or `followup import customers FILE` first.',
   'cmd.uncoveredYears':
-    'The working-day calendar does not cover {years}: Monday to Friday were taken as working days there. Add that year\'s holidays and make-up days under calendar in followup.config.yaml.',
+    'The working-day calendar does not cover {years} yet (the State Council publishes each year\'s holidays late in the year before): Monday to Friday were taken as working days there. Check those dates, list the known holidays and make-up days under calendar in followup.config.yaml, and update followup when the official calendar is out.',
   'csv.cannotWrite': 'Cannot write {path}: {reason}.',
   'weekday.1': 'Monday',
   'weekday.2': 'Tuesday',
@@ -112,6 +112,7 @@ export const commandsEn = {
   'explain.list.rolled': "Not on this list any more: the call moved on to the list of {day} ({agent}'s list, position {position}), because the day was full or it was not called before that list was made.",
   'explain.list.notMadeDue': 'No list has been made for {date} yet. Due: {scenarios}, so the customer will be on it (followup plan --date {date}).',
   'explain.list.dueNotOn': 'Not on the list although due ({scenarios}): the list was made before the data changed. Run followup plan --date {date} again.',
+  'explain.list.full': 'Due ({scenarios}) but not on the list: the day was full ({size} calls for {capacity} places), and more urgent or earlier-due calls came first. It stays due, so it comes back on the next working day\'s list.',
   'explain.list.nothingDue': 'Not on the list: nothing is due on {date} (see the scenarios above).',
   'explain.list.notMadeNothingDue': 'No list has been made for {date} yet; nothing is due, so the customer would not be on it.',
   'explain.list.next': 'Next: {scenario} from {from}.',

@@ -477,7 +477,8 @@ export function planItemsOn(db: Db, date: string): PlanItemRow[] {
 }
 
 /**
- * Items of earlier days that nobody has dealt with: still pending, and no completed call with the
+ * Items of earlier days that nobody has dealt with, and items rolled into `date` because an earlier
+ * day was full: still pending, and no completed call with the
  * customer on or after the day they were planned for. They carry over, never dropped; the earliest
  * one per customer speaks for all (an item may have been carried over several times). The earlier
  * day's item is left as it is: its agent may still be working that list.
@@ -486,11 +487,12 @@ export function pendingBefore(db: Db, date: string): PlanItemRow[] {
   return db
     .prepare(
       `SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM}
-        WHERE p.plan_date < @date AND p.status = 'pending'
+        WHERE p.status = 'pending' AND (p.plan_date < @date OR (p.plan_date = @date AND p.rolled_from IS NOT NULL))
           AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.customer_id = p.customer_id AND k.outcome IS NOT NULL
                           AND k.started_at >= p.plan_date)
           AND p.plan_date = (SELECT min(q.plan_date) FROM plan_items q
-                              WHERE q.customer_id = p.customer_id AND q.plan_date < @date AND q.status = 'pending')
+                              WHERE q.customer_id = p.customer_id AND q.status = 'pending'
+                                AND (q.plan_date < @date OR (q.plan_date = @date AND q.rolled_from IS NOT NULL)))
         ORDER BY p.plan_date, p.position, p.id`,
     )
     .all({ date }) as PlanItemRow[];
