@@ -63,6 +63,8 @@ const EXCEL_SERIAL_RE = /^\d{1,5}(\.\d+)?$/;
 export function parseDateTime(cell: string): Parsed<string> {
   const text = halfWidth(cell);
   if (text === '') return { problem: 'value.dateEmpty' };
+  const iso = isoFastPath(text);
+  if (iso !== undefined) return iso;
 
   const compact = COMPACT_RE.exec(text);
   if (compact) return checkedDate(text, +compact[1], +compact[2], +compact[3]);
@@ -94,6 +96,41 @@ export function parseDateTime(cell: string): Parsed<string> {
     return { value: isoLocal(new Date(utcMs + CHINA_OFFSET_MINUTES * 60_000)) };
   }
   return { value: `${date.value}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}` };
+}
+
+const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
+const isDigits = (text: string, from: number, to: number) => {
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
+};
+
+/**
+ * `YYYY-MM-DD` and `YYYY-MM-DD HH:MM:SS` (or with T), the forms almost every export uses, read
+ * character by character: several times faster than the general pattern on millions of rows.
+ * Anything else, or anything doubtful, is left to the pattern (undefined).
+ */
+function isoFastPath(text: string): Parsed<string> | undefined {
+  const n = text.length;
+  if ((n !== 10 && n !== 19) || text[4] !== '-' || text[7] !== '-' || !isDigits(text, 0, 4) || !isDigits(text, 5, 7) || !isDigits(text, 8, 10)) {
+    return undefined;
+  }
+  const y = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const m = digit(text, 5) * 10 + digit(text, 6);
+  const d = digit(text, 8) * 10 + digit(text, 9);
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m)) return undefined;
+  if (n === 10) return { value: text };
+  const sep = text[10];
+  if ((sep !== ' ' && sep !== 'T') || text[13] !== ':' || text[16] !== ':' || !isDigits(text, 11, 13) || !isDigits(text, 14, 16) || !isDigits(text, 17, 19)) {
+    return undefined;
+  }
+  const hh = digit(text, 11) * 10 + digit(text, 12);
+  const mm = digit(text, 14) * 10 + digit(text, 15);
+  const ss = digit(text, 17) * 10 + digit(text, 18);
+  if (hh > 23 || mm > 59 || ss > 59) return undefined;
+  return { value: sep === 'T' ? text : `${text.slice(0, 10)}T${text.slice(11)}` };
 }
 
 /** Like parseDateTime but keeps only the calendar day (a signup date has no useful time). */
@@ -158,6 +195,9 @@ const AMOUNT_RE = /^(-)?(\d+)(?:\.(\d+))?$/;
  * silently.
  */
 export function parseAmountFen(cell: string): Parsed<number> {
+  // Fast path: plain digits with up to two decimals, as most exports write amounts.
+  const plain = plainAmountFen(cell);
+  if (plain !== undefined) return { value: plain };
   let text = halfWidth(cell).replace(/\s+/g, '');
   if (text === '') return { problem: 'value.amountEmpty' };
   let negative = false;
@@ -184,6 +224,24 @@ export function parseAmountFen(cell: string): Parsed<number> {
   if (whole.length > 13) return { problem: 'value.amountFormat', params: { value: cell } };
   const fen = Number(whole) * 100 + Number((fraction + '00').slice(0, 2));
   return { value: (negative || minus) && fen !== 0 ? -fen : fen };
+}
+
+function plainAmountFen(text: string): number | undefined {
+  const n = text.length;
+  if (n === 0 || n > 13) return undefined;
+  let whole = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    whole = whole * 10 + d;
+  }
+  if (i === 0) return undefined;
+  if (i === n) return whole * 100;
+  if (text[i] !== '.' || n - i - 1 < 1 || n - i - 1 > 2 || !isDigits(text, i + 1, n)) return undefined;
+  const tenths = digit(text, i + 1);
+  const hundredths = n - i - 1 === 2 ? digit(text, i + 2) : 0;
+  return whole * 100 + tenths * 10 + hundredths;
 }
 
 /** Integer fen back to a yuan string for display: 123450 → "1,234.50". */

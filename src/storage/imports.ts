@@ -1,16 +1,19 @@
-// The SQL of an import. Valid rows are first staged in a temporary table, then merged into the
-// real table in one set-based statement. Staging is what makes the rest cheap and exact:
-// - duplicate ids inside one file collapse on the stage's primary key (the last row wins);
-// - orders and complaints for unknown customers are found with one anti-join, not a lookup per row;
-// - inserted / updated / unchanged are counted with one join before the merge, so a re-import of
-//   the same file writes nothing at all;
-// - the real table is only touched inside the final transaction, so a killed import leaves it as it was.
+// The SQL of an import: valid rows are upserted straight into the real table, in batches, inside
+// the one transaction the whole import is (so a killed import leaves the table as it was).
+// - an upsert writes only when the row differs, so re-importing the same file writes nothing;
+// - inserted = rows in the table after − before; updated = the upserts' changes − inserted;
+// - duplicate ids inside the file are found with a temporary table of the ids seen so far (one
+//   multi-row INSERT … RETURNING per batch), applied after their first occurrence (the last row
+//   wins) and counted apart, so they never blur the other counts;
+// - a first load (or one bigger than the table) drops the secondary indexes and builds them once
+//   at the end by a sort, which is several times faster than updating them row by row.
+// Orders and complaints for unknown customers never get here: the reader rejects them (one lookup
+// per batch), with their line and the original row.
 
 import type { ImportKind } from '../domain/columns.js';
 import { STORED_COLUMNS, type StoredValue } from '../domain/rows.js';
 import type { Db } from './db.js';
 
-const STAGE = 'temp.import_stage';
 /** Rows per INSERT statement: one call into SQLite per hundred rows instead of per row. */
 const ROWS_PER_STATEMENT = 100;
 
@@ -18,6 +21,7 @@ export interface MergeCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+  duplicates: number;
 }
 
 export interface ImportLogEntry {
@@ -36,63 +40,128 @@ export interface ImportLogEntry {
   finishedAt: string;
 }
 
-export class ImportStage {
+type Statement = ReturnType<Db['prepare']>;
+
+export class ImportWriter {
   private readonly columns: readonly string[];
-  private readonly insertOne: ReturnType<Db['prepare']>;
-  private readonly insertMany: ReturnType<Db['prepare']>;
-  /** Rows handed to the stage, duplicates included. */
-  staged = 0;
+  private readonly table: string;
+  private readonly upsertOne: Statement;
+  private readonly upsertMany: Statement;
+  private readonly seeOne: Statement;
+  private readonly seeMany: Statement;
+  private readonly seenBefore: Statement;
+  private batch = 0;
+  private readonly before: number;
+  private droppedIndexes: { name: string; sql: string }[] = [];
+  /** Valid rows written (first occurrences), their changes, and the repeated ids. */
+  private rows = 0;
+  private changes = 0;
+  private duplicates = 0;
 
   /**
+   * Call inside the import's transaction.
    * @param inFile the stored columns the export has (see columnsInFile): only those are compared
    *   and updated, so an export without an e-mail column does not wipe the e-mails already stored.
+   * @param expectedRows about how many rows the file has (from its size), to decide on the indexes.
    */
   constructor(
     private readonly db: Db,
     readonly kind: ImportKind,
     private readonly inFile: readonly string[],
+    importId: number,
+    expectedRows: number,
   ) {
     this.columns = STORED_COLUMNS[kind];
-    db.exec(`DROP TABLE IF EXISTS ${STAGE}`);
-    // A plain append-only table: no key to maintain while millions of rows stream in. Columns have
-    // no declared type, hence no affinity: "00123" stays text, exactly as validated.
-    db.exec(`CREATE TABLE ${STAGE} (${this.columns.join(', ')})`);
-    const rowPlaceholder = `(${new Array(this.columns.length).fill('?').join(', ')})`;
-    const head = `INSERT INTO ${STAGE} (${this.columns.join(', ')}) VALUES `;
-    this.insertOne = db.prepare(head + rowPlaceholder);
-    this.insertMany = db.prepare(head + new Array(ROWS_PER_STATEMENT).fill(rowPlaceholder).join(', '));
+    this.table = `main.${kind}`;
+    this.before = (db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n;
+    if (this.before < expectedRows) {
+      this.droppedIndexes = this.secondaryIndexes();
+      for (const index of this.droppedIndexes) db.exec(`DROP INDEX main.${index.name}`);
+    }
+
+    const columns = this.columns.join(', ');
+    const sets = this.updates(kind, 'excluded').map(({ column, value }) => `${column} = ${value}`);
+    const row = `(${new Array(this.columns.length).fill('?').join(', ')}, ${Number(importId)})`;
+    const upsert = (rows: number) =>
+      `INSERT INTO ${this.table} (${columns}, import_id) VALUES ${new Array(rows).fill(row).join(', ')}
+       ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}, import_id = excluded.import_id
+       WHERE ${this.differs(kind, 'excluded')}`;
+    this.upsertOne = db.prepare(upsert(1));
+    this.upsertMany = db.prepare(upsert(ROWS_PER_STATEMENT));
+
+    // The ids seen so far: millions of short keys, in a temp file with a cache big enough to hold them.
+    db.pragma('temp.cache_size = -65536');
+    db.exec('DROP TABLE IF EXISTS temp.import_seen; CREATE TABLE temp.import_seen (id TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID');
+    const see = (rows: number) => `INSERT OR IGNORE INTO temp.import_seen (id, batch) VALUES ${new Array(rows).fill('(?, ?)').join(', ')}`;
+    this.seeOne = db.prepare(see(1));
+    this.seeMany = db.prepare(see(ROWS_PER_STATEMENT));
+    this.seenBefore = db
+      .prepare('SELECT id FROM temp.import_seen WHERE id IN (SELECT value FROM json_each(?)) AND batch < ?')
+      .pluck();
   }
 
-  /** Stages `rows` valid rows given as one flat array of their stored values, row after row. */
+  /** Writes `rows` valid rows given as one flat array of their stored values, row after row. */
   addRows(values: StoredValue[], rows: number): void {
     const width = this.columns.length;
-    let row = 0;
-    for (; row + ROWS_PER_STATEMENT <= rows; row += ROWS_PER_STATEMENT) {
-      this.insertMany.run(values.slice(row * width, (row + ROWS_PER_STATEMENT) * width));
+    // Record the batch's ids as seen. When every one of them was new (the usual case: the number
+    // inserted is the batch size) there is nothing more to do; otherwise (rare) find the repeats:
+    // ids seen in an earlier batch, and ids that come twice within this one.
+    const batch = ++this.batch;
+    const ids: string[] = new Array(rows);
+    for (let r = 0; r < rows; r++) ids[r] = values[r * width] as string;
+    let added = 0;
+    let r = 0;
+    const pairs: (string | number)[] = new Array(ROWS_PER_STATEMENT * 2);
+    for (; r + ROWS_PER_STATEMENT <= rows; r += ROWS_PER_STATEMENT) {
+      for (let i = 0; i < ROWS_PER_STATEMENT; i++) {
+        pairs[2 * i] = ids[r + i];
+        pairs[2 * i + 1] = batch;
+      }
+      added += this.seeMany.run(pairs).changes;
     }
-    for (; row < rows; row++) this.insertOne.run(values.slice(row * width, (row + 1) * width));
-    this.staged += rows;
+    for (; r < rows; r++) added += this.seeOne.run([ids[r], batch]).changes;
+
+    let firsts: StoredValue[] = values;
+    let repeats: number[] = [];
+    if (added < rows) {
+      const seen = new Set<string>(this.seenBefore.all([JSON.stringify(ids), batch]) as string[]);
+      firsts = [];
+      for (let i = 0; i < rows; i++) {
+        if (seen.has(ids[i])) repeats.push(i);
+        else {
+          seen.add(ids[i]);
+          for (let c = 0; c < width; c++) firsts.push(values[i * width + c]);
+        }
+      }
+    }
+    const n = firsts.length / width;
+    let i = 0;
+    for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {
+      this.changes += this.upsertMany.run(firsts.slice(i * width, (i + ROWS_PER_STATEMENT) * width)).changes;
+    }
+    for (; i < n; i++) this.changes += this.upsertOne.run(firsts.slice(i * width, (i + 1) * width)).changes;
+    this.rows += n;
+    // A repeated id: its later row wins (the export lists newer rows later); not counted as an update.
+    for (const at of repeats) this.upsertOne.run(values.slice(at * width, (at + 1) * width));
+    this.duplicates += repeats.length;
+    repeats = [];
   }
 
-  /**
-   * Collapses ids that appear more than once in the file to their last row (the export lists
-   * newer rows later) and returns how many rows were dropped that way.
-   */
-  dedupe(): number {
-    // One sort, reused: counting distinct ids, finding the duplicates, and merging in id order.
-    this.db.exec(`CREATE INDEX ${STAGE}_by_id ON import_stage (id)`);
-    const distinct = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT DISTINCT id FROM ${STAGE})`).get() as { n: number }).n;
-    const duplicates = this.staged - distinct;
-    if (duplicates > 0) {
-      this.db.prepare(`DELETE FROM ${STAGE} WHERE rowid NOT IN (SELECT max(rowid) FROM ${STAGE} GROUP BY id)`).run();
-    }
-    return duplicates;
+  /** Rebuilds the indexes dropped for the load and returns the counts. Still inside the transaction. */
+  finish(): MergeCounts {
+    for (const index of this.droppedIndexes) this.db.exec(index.sql);
+    this.droppedIndexes = [];
+    this.db.exec('DROP TABLE IF EXISTS temp.import_seen');
+    const after = (this.db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n;
+    const inserted = after - this.before;
+    const updated = this.changes - inserted;
+    return { inserted, updated, unchanged: this.rows - inserted - updated, duplicates: this.duplicates };
   }
 
   /**
    * The value each updatable column takes when a row is updated, written in terms of the old row
-   * `old` and the new one `new`. Columns the export has take the new value; `extra` (the export's
-   * unclaimed columns) is merged key by key, so a column dropped from a later export is not lost.
+   * `old` and the new one `incoming`. Columns the export has take the new value; `extra` (the
+   * export's unclaimed columns) is merged key by key, so a column dropped from a later export is kept.
    */
   private updates(old: string, incoming: string): { column: string; value: string }[] {
     const plain = this.inFile.filter((c) => c !== 'id').map((c) => ({ column: c, value: `${incoming}.${c}` }));
@@ -107,53 +176,10 @@ export class ImportStage {
       .join(' OR ');
   }
 
-  /** How the merge will go: rows new to the table, rows that differ, rows already as they are. */
-  counts(): MergeCounts {
-    const table = `main.${this.kind}`;
-    const differs = this.differs('t', 's');
-    const row = this.db
-      .prepare(
-        `SELECT count(*) AS total,
-                coalesce(sum(t.id IS NULL), 0) AS inserted,
-                coalesce(sum(t.id IS NOT NULL AND (${differs})), 0) AS updated
-           FROM ${STAGE} s LEFT JOIN ${table} t ON t.id = s.id`,
-      )
-      .get() as { total: number; inserted: number; updated: number };
-    return { inserted: row.inserted, updated: row.updated, unchanged: row.total - row.inserted - row.updated };
-  }
-
-  /** Writes the staged rows into the real table: inserts new ids, updates changed rows, leaves the rest. */
-  merge(importId: number): void {
-    const table = `main.${this.kind}`;
-    const columns = this.columns.join(', ');
-    const sets = this.updates(this.kind, 'excluded').map(({ column, value }) => `${column} = ${value}`);
-    const differs = this.differs(this.kind, 'excluded');
-    // A first load (or one that more than doubles the table) is faster with the secondary indexes
-    // built once afterwards, by a sort, than updated a row at a time in random order.
-    const existing = (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const indexes = existing < this.staged ? this.secondaryIndexes() : [];
-    for (const index of indexes) this.db.exec(`DROP INDEX main.${index.name}`);
-    // "WHERE true" is how SQLite tells an upsert's ON CONFLICT from a join's ON. In id order, the
-    // primary key index grows at its end instead of being split all over.
-    this.db
-      .prepare(
-        `INSERT INTO ${table} (${columns}, import_id)
-         SELECT ${columns}, ? FROM ${STAGE} WHERE true ORDER BY id
-         ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}, import_id = excluded.import_id
-         WHERE ${differs}`,
-      )
-      .run(importId);
-    for (const index of indexes) this.db.exec(index.sql);
-  }
-
   private secondaryIndexes(): { name: string; sql: string }[] {
     return this.db
       .prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
       .all(this.kind) as { name: string; sql: string }[];
-  }
-
-  drop(): void {
-    this.db.exec(`DROP TABLE IF EXISTS ${STAGE}`);
   }
 }
 
@@ -190,5 +216,14 @@ export function customerLookup(db: Db): (ids: string[]) => Set<string> {
   const statement = db
     .prepare(`SELECT value FROM json_each(?) WHERE EXISTS (SELECT 1 FROM main.customers c WHERE c.id = value)`)
     .pluck();
-  return (ids) => new Set(statement.all(JSON.stringify(ids)) as string[]);
+  // An export lists a customer's orders together: each id is looked up once per batch.
+  return (ids) => new Set(statement.all(JSON.stringify([...new Set(ids)])) as string[]);
+}
+
+export function finishImportLog(db: Db, id: number, entry: ImportLogEntry): void {
+  db.prepare(
+    `UPDATE imports SET sha256 = @sha256, encoding = @encoding, delimiter = @delimiter, rows = @rows, inserted = @inserted,
+            updated = @updated, unchanged = @unchanged, rejected = @rejected, duplicates = @duplicates, finished_at = @finishedAt
+      WHERE id = @id`,
+  ).run({ ...entry, id });
 }
