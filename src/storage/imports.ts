@@ -90,7 +90,7 @@ export class ImportWriter {
     this.upsertMany = db.prepare(upsert(ROWS_PER_STATEMENT));
 
     // The ids seen so far: millions of short keys, in a temp file with a cache big enough to hold them.
-    db.pragma('temp.cache_size = -65536');
+    db.pragma('temp.cache_size = -32768');
     db.exec('DROP TABLE IF EXISTS temp.import_seen; CREATE TABLE temp.import_seen (id TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID');
     const see = (rows: number) => `INSERT OR IGNORE INTO temp.import_seen (id, batch) VALUES ${new Array(rows).fill('(?, ?)').join(', ')}`;
     this.seeOne = db.prepare(see(1));
