@@ -17,19 +17,19 @@ import {
   addReasons,
   addSegmentReasons,
   closingWinners,
+  countDueCustomers,
+  dueReasonsInOrder,
   dueReasonsOf,
   endReasons,
   pendingBefore,
   planFacts,
   planItemsOn,
-  rankWinners,
   ruledReasons,
   savePlan,
   startReasons,
   unansweredCustomers,
   addWindowReasons,
   resolvedComplaints,
-  winnersInOrder,
   type CandidateRow,
   type ContactRuleParams,
   type NewPlanItem,
@@ -487,6 +487,8 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       .filter((d) => !planFacts(db, d.customerId)?.doNotCall)
       .sort(compareItems);
     const carriedCustomers = new Set(carriedQueue.map((d) => d.customerId));
+    const carriedAll = [...carriedQueue];
+    const fixedAssigned = new Map(agents.map((a) => [a.name, a.assigned]));
 
     // Walk the ranked winners and the carried items together, in list order, until the day is
     // full; the rest is counted, and kept on the next working day's list when it would not come
@@ -504,32 +506,59 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       draft.position = agent.assigned;
       items.push(draft);
     };
-    const winners = rankWinners(db, rules, [...SCENARIO_ORDER]);
+    const order = [...SCENARIO_ORDER];
+    // Customers with a due reason, other than those already settled (claimed, done) or carried over.
+    const dueCustomers = countDueCustomers(db, rules, [...fixedCustomers, ...carriedCustomers]);
     let c = 0;
-    let fromWinners = 0;
+    let readCustomers = 0;
     const placedIds: string[] = [];
     const full = () => agents.every((a) => a.assigned >= a.capacity);
-    for (const row of winnersInOrder(db)) {
-      fromWinners++;
-      if (fixedCustomers.has(row.customerId)) continue;
-      const draft = fromWinner(row, date);
-      if (carriedCustomers.has(row.customerId)) {
-        // The carried item and today's reason are one call: keep whichever comes first.
-        const carriedDraft = carriedQueue.find((d) => d.customerId === row.customerId)!;
-        if (compareItems(carriedDraft, draft) <= 0) continue;
-        carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
+    // Read the due reasons in list order, a bounded number at a time; a customer's first reason is
+    // their item. Stop once the day is full and enough of what did not fit is shown.
+    const wanted = capacity + fixedCustomers.size + RETURNED_OVERFLOW;
+    let limit = wanted * 4;
+    const seen = new Set<string>();
+    for (;;) {
+      const rows = dueReasonsInOrder(db, rules, order, limit);
+      let stopped = false;
+      for (const row of rows) {
+        if (seen.has(row.customerId)) continue;
+        seen.add(row.customerId);
+        if (fixedCustomers.has(row.customerId)) continue;
+        if (!carriedCustomers.has(row.customerId)) readCustomers++;
+        const draft = fromWinner(row, date);
+        if (carriedCustomers.has(row.customerId)) {
+          // The carried item and today's reason are one call: keep whichever comes first.
+          const carriedDraft = carriedQueue.find((d) => d.customerId === row.customerId)!;
+          if (compareItems(carriedDraft, draft) <= 0) continue;
+          carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
+        }
+        while (c < carriedQueue.length && compareItems(carriedQueue[c], draft) <= 0) place(carriedQueue[c++]);
+        place(draft);
+        placedIds.push(row.customerId);
+        if (full() && overflow.length >= RETURNED_OVERFLOW) {
+          stopped = true;
+          break;
+        }
       }
-      while (c < carriedQueue.length && compareItems(carriedQueue[c], draft) <= 0) place(carriedQueue[c++]);
-      place(draft);
-      placedIds.push(row.customerId);
-      // Once the day is full and enough of the rest is shown, the others are only counted.
-      if (full() && overflow.length >= RETURNED_OVERFLOW) break;
+      // Read again with a larger bound only if this one ran out before the day was settled.
+      if (stopped || rows.length < limit) break;
+      seen.clear();
+      readCustomers = 0;
+      items.length = 0;
+      overflow.length = 0;
+      rolledOverCount = 0;
+      placedIds.length = 0;
+      c = 0;
+      for (const agent of agents) agent.assigned = fixedAssigned.get(agent.name) ?? 0;
+      carriedQueue.splice(0, carriedQueue.length, ...carriedAll);
+      limit *= 4;
     }
     while (c < carriedQueue.length) place(carriedQueue[c++]);
-    rolledOverCount += winners - fromWinners;
+    rolledOverCount += dueCustomers - readCustomers;
     // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
     const inOverflow = new Set(overflow.map((d) => d.customerId));
-    for (const row of closingWinners(db, rolledTo, PERSISTING, placedIds)) {
+    for (const row of closingWinners(db, rules, order, rolledTo, PERSISTING, placedIds)) {
       if (!inOverflow.has(row.customerId)) overflow.push(fromWinner(row, date));
     }
 

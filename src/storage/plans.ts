@@ -202,7 +202,7 @@ export function startReasons(db: Db): void {
 }
 
 export function endReasons(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts; DROP TABLE IF EXISTS temp.plan_winners;');
+  db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;');
 }
 
 export function addReasons(db: Db, rows: ReasonRow[]): void {
@@ -352,72 +352,88 @@ export function ruledReasons(db: Db, rules: ContactRuleParams): RuledReasonRow[]
 }
 
 export interface WinnerRow extends RuledReasonRow {
+  rid: number;
   name: string;
   phone: string | null;
   segmentsJson: string;
 }
 
-/**
- * Ranks the due reasons: temp.plan_winners gets each customer's most urgent due reason (narrow
- * rows: sorting a few hundred thousand of them is cheap), indexed in the list's order: urgent
- * first, then by due date, then by customer value, then by scenario rank and id. Returns how many
- * customers have a due reason.
- */
-export function rankWinners(db: Db, rules: ContactRuleParams, scenarioRank: string[]): number {
-  const rank = `CASE r.scenario ${scenarioRank.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${scenarioRank.length} END`;
-  db.exec('DROP TABLE IF EXISTS temp.plan_winners');
-  db.prepare(
-    `CREATE TABLE temp.plan_winners AS
-     SELECT rid, customerId, urgent, dueBy, scenarioRank, valueFen, scenario FROM (
-       SELECT d.*, row_number() OVER (PARTITION BY customerId ORDER BY urgent DESC, dueBy, scenarioRank) AS n
-         FROM (SELECT r.rowid AS rid, r.customer_id AS customerId, r.urgent, r.due_by AS dueBy, ${rank} AS scenarioRank,
-                      f.spend12mFen AS valueFen, r.scenario, ${exclusionSql(rules.exempt)} AS exclusion
-                 FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id
-                WHERE r.status = 'due') d
-        WHERE d.exclusion IS NULL)
-      WHERE n = 1`,
-  ).run({ contactedSince: rules.contactedSince });
-  db.exec('CREATE INDEX temp.plan_winners_in_order ON plan_winners (urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId)');
-  return (db.prepare('SELECT count(*) AS n FROM temp.plan_winners').get() as { n: number }).n;
+/** The scenario order as a SQL expression over reason `r`. */
+function rankSql(scenarioRank: string[]): string {
+  return `CASE r.scenario ${scenarioRank.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${scenarioRank.length} END`;
 }
 
-const WINNER_COLUMNS = `w.customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy, r.from_day AS fromDay, r.agent, r.params,
-  w.valueFen, f.lastCallAt, NULL AS exclusion, 'due' AS preStatus, f.name, f.phone,
-  json_array(${'${SEGMENTS}'}) AS segmentsJson`;
-
-function winnerColumns(): string {
-  return WINNER_COLUMNS.replace('${SEGMENTS}', SEGMENT_FLAGS.map(([id, flag]) => `CASE WHEN f.${flag} THEN '${id}' END`).join(', '));
+/** The due reasons that survive the contact rules, with their customer's facts. */
+function dueSql(rules: ContactRuleParams, scenarioRank: string[]): string {
+  return `SELECT r.rowid AS rid, r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy,
+                 r.from_day AS fromDay, r.agent, r.params, f.spend12mFen AS valueFen, f.lastCallAt, NULL AS exclusion,
+                 'due' AS preStatus, f.name, f.phone, ${rankSql(scenarioRank)} AS scenarioRank,
+                 json_array(${SEGMENT_FLAGS.map(([id, flag]) => `CASE WHEN f.${flag} THEN '${id}' END`).join(', ')}) AS segmentsJson
+            FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id
+           WHERE r.status = 'due' AND (${exclusionSql(rules.exempt)}) IS NULL`;
 }
 
-/** The ranked winners in list order, with what an item needs; read lazily, stop when the day is full. */
-export function winnersInOrder(db: Db): IterableIterator<WinnerRow> {
-  return db
-    .prepare(
-      `SELECT ${winnerColumns()}
-         FROM temp.plan_winners w INDEXED BY plan_winners_in_order
-         JOIN temp.plan_reasons r ON r.rowid = w.rid
-         JOIN temp.plan_facts f ON f.id = w.customerId
-        ORDER BY w.urgent DESC, w.dueBy, w.valueFen DESC, w.scenarioRank, w.customerId`,
-    )
-    .iterate() as IterableIterator<WinnerRow>;
-}
+const LIST_ORDER = 'urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId';
 
 /**
- * Winners that would not come back by themselves on `next` (a window that closes before it) and
- * are not among `placed`: these are kept on the next working day's list so nothing is dropped.
+ * The first `limit` due reasons in the list's order: urgent first, then by due date, then by
+ * customer value, then by scenario rank and id. A customer's first reason in this order is also
+ * their most urgent one (their value is the same on every row), so reading it and skipping the
+ * customers already seen gives the ranked list without ranking every customer: SQLite keeps only
+ * the best `limit` rows while it reads (a bounded sort), instead of sorting hundreds of thousands.
  */
-export function closingWinners(db: Db, next: string, persisting: string[], placed: string[]): WinnerRow[] {
+export function dueReasonsInOrder(db: Db, rules: ContactRuleParams, scenarioRank: string[], limit: number): WinnerRow[] {
   return db
+    .prepare(`SELECT * FROM (${dueSql(rules, scenarioRank)}) ORDER BY ${LIST_ORDER} LIMIT @limit`)
+    .all({ contactedSince: rules.contactedSince, limit }) as WinnerRow[];
+}
+
+/** How many customers, other than `except`, have at least one due reason (each is one call on some day's list). */
+export function countDueCustomers(db: Db, rules: ContactRuleParams, except: string[]): number {
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id
+           WHERE r.status = 'due' AND (${exclusionSql(rules.exempt)}) IS NULL
+             AND r.customer_id NOT IN (SELECT value FROM json_each(@except))
+           GROUP BY r.customer_id)`,
+      )
+      .get({ contactedSince: rules.contactedSince, except: JSON.stringify(except) }) as { n: number }
+  ).n;
+}
+
+/**
+ * Customers whose most urgent due reason would not come back by itself on `next` (a window that
+ * closes before it) and who are not among `placed`: they are kept on the next working day's list
+ * so nothing is dropped.
+ */
+export function closingWinners(
+  db: Db,
+  rules: ContactRuleParams,
+  scenarioRank: string[],
+  next: string,
+  persisting: string[],
+  placed: string[],
+): WinnerRow[] {
+  const candidates = db
     .prepare(
-      `SELECT ${winnerColumns()}
-         FROM temp.plan_winners w
-         JOIN temp.plan_reasons r ON r.rowid = w.rid
-         JOIN temp.plan_facts f ON f.id = w.customerId
-        WHERE w.scenario NOT IN (SELECT value FROM json_each(@persisting)) AND w.dueBy < @next
-          AND w.customerId NOT IN (SELECT value FROM json_each(@placed))
-        ORDER BY w.urgent DESC, w.dueBy, w.valueFen DESC, w.scenarioRank, w.customerId`,
+      `SELECT * FROM (${dueSql(rules, scenarioRank)})
+        WHERE scenario NOT IN (SELECT value FROM json_each(@persisting)) AND dueBy < @next
+          AND customerId NOT IN (SELECT value FROM json_each(@placed))
+        ORDER BY ${LIST_ORDER}`,
     )
-    .all({ next, persisting: JSON.stringify(persisting), placed: JSON.stringify(placed) }) as WinnerRow[];
+    .all({ contactedSince: rules.contactedSince, next, persisting: JSON.stringify(persisting), placed: JSON.stringify(placed) }) as WinnerRow[];
+  if (candidates.length === 0) return [];
+  // Only where that reason is the customer's most urgent: otherwise the customer comes back anyway.
+  const best = new Map<string, WinnerRow>();
+  const ids = [...new Set(candidates.map((c) => c.customerId))];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = db
+      .prepare(`SELECT * FROM (${dueSql(rules, scenarioRank)} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
+      .all({ contactedSince: rules.contactedSince, ids: JSON.stringify(ids.slice(i, i + 5000)) }) as WinnerRow[];
+    for (const row of rows) if (!best.has(row.customerId)) best.set(row.customerId, row);
+  }
+  return candidates.filter((c) => best.get(c.customerId)?.rid === c.rid);
 }
 
 /** The segment flags of CustomerFacts, in SEGMENT_IDS order (kept here to build SQL from). */
