@@ -41,7 +41,7 @@ import {
 } from '../storage/plans.js';
 import type { CustomerFacts } from '../storage/segments.js';
 import { addDays, daysBetween, workingCalendar, type WorkingCalendar } from './calendar.js';
-import { segmentParams, type SegmentId, type SegmentRules } from './segments.js';
+import { segmentParams, segmentsOf, type SegmentId, type SegmentRules } from './segments.js';
 import { formatYuan } from './values.js';
 
 /** When two reasons are equally urgent and due the same day, the earlier scenario here wins. */
@@ -459,7 +459,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   try {
     for (const id of fixedCustomers) {
       const facts = planFacts(db, id);
-      if (facts) fixedSegments.set(id, segmentsFromFacts(facts));
+      if (facts) fixedSegments.set(id, segmentsOf(facts));
     }
     const carriedQueue = carried
       .map((item): Draft => {
@@ -480,7 +480,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
           rolledFrom: item.rolledFrom ?? item.planDate,
           name: item.name,
           phone: item.phone,
-          segments: facts ? segmentsFromFacts(facts) : [],
+          segments: facts ? segmentsOf(facts) : [],
           // do-not-call is absolute, even for an item planned before the customer opted out
         };
       })
@@ -657,19 +657,6 @@ const PERSISTING = ['churn-warning', 'vip-care', 'survey', 'complaint-open', 'ca
 
 function persists(scenario: string): boolean {
   return PERSISTING.includes(scenario);
-}
-
-function segmentsFromFacts(facts: CustomerFacts): SegmentId[] {
-  const flags: [SegmentId, keyof CustomerFacts][] = [
-    ['new', 'isNew'],
-    ['vip', 'isVip'],
-    ['churn-risk', 'isChurn'],
-    ['complaint', 'isComplaint'],
-    ['ordinary', 'isOrdinary'],
-    ['potential', 'isPotential'],
-    ['lost', 'isLost'],
-  ];
-  return flags.filter(([, flag]) => Boolean(facts[flag])).map(([id]) => id);
 }
 
 function fromWinner(row: WinnerRow, date: string): Draft {

@@ -112,18 +112,21 @@ SELECT id, name, phone, tier, doNotCall, firstOrderAt, lastOrderAt, ordersTotal,
   FROM churn`;
 }
 
-/**
- * One customer's raw facts: correlated subqueries that read just that customer's entries of the
- * covering indexes. For explain.
- */
-const ONE_CUSTOMER_BASE = `
+/** Each customer's raw facts, from the per-customer aggregates joined as o, m and k. */
+const BASE_COLUMNS = `
   SELECT cu.id, cu.name, cu.phone, cu.tier,
          max(cu.do_not_call, fl.do_not_call_at IS NOT NULL) AS doNotCall,
          o.firstOrderAt, o.lastOrderAt, coalesce(o.ordersTotal, 0) AS ordersTotal, coalesce(o.spend12mFen, 0) AS spend12mFen,
          coalesce(o.orders12m, 0) AS orders12m, coalesce(o.ordersRecent, 0) AS ordersRecent, coalesce(o.ordersBefore, 0) AS ordersBefore,
          coalesce(m.openComplaints, 0) AS openComplaints, m.lastResolvedAt, m.lastComplaintAt, k.lastCallAt
     FROM customers cu
-    LEFT JOIN customer_flags fl ON fl.customer_id = cu.id
+    LEFT JOIN customer_flags fl ON fl.customer_id = cu.id`;
+
+/**
+ * One customer's raw facts: correlated subqueries that read just that customer's entries of the
+ * covering indexes. For explain.
+ */
+const ONE_CUSTOMER_BASE = `${BASE_COLUMNS}
     LEFT JOIN (${ORDER_FACTS} AND customer_id = @customerId GROUP BY customer_id) o ON o.id = cu.id
     LEFT JOIN (${COMPLAINT_FACTS} AND customer_id = @customerId GROUP BY customer_id) m ON m.id = cu.id
     LEFT JOIN (${CALL_FACTS} AND customer_id = @customerId GROUP BY customer_id) k ON k.id = cu.id
@@ -135,14 +138,7 @@ const ONE_CUSTOMER_BASE = `
  * lookup per customer. On 1M customers / 3M orders this is several times faster than correlated
  * subqueries per customer or joining unindexed aggregate subqueries.
  */
-const ALL_CUSTOMERS_BASE = `
-  SELECT cu.id, cu.name, cu.phone, cu.tier,
-         max(cu.do_not_call, fl.do_not_call_at IS NOT NULL) AS doNotCall,
-         o.firstOrderAt, o.lastOrderAt, coalesce(o.ordersTotal, 0) AS ordersTotal, coalesce(o.spend12mFen, 0) AS spend12mFen,
-         coalesce(o.orders12m, 0) AS orders12m, coalesce(o.ordersRecent, 0) AS ordersRecent, coalesce(o.ordersBefore, 0) AS ordersBefore,
-         coalesce(m.openComplaints, 0) AS openComplaints, m.lastResolvedAt, m.lastComplaintAt, k.lastCallAt
-    FROM customers cu
-    LEFT JOIN customer_flags fl ON fl.customer_id = cu.id
+const ALL_CUSTOMERS_BASE = `${BASE_COLUMNS}
     LEFT JOIN temp.facts_orders o ON o.id = cu.id
     LEFT JOIN temp.facts_complaints m ON m.id = cu.id
     LEFT JOIN temp.facts_calls k ON k.id = cu.id`;
