@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type Config } from './core/config.js';
-import { EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, UserError } from './core/errors.js';
+import { EXIT_OK, EXIT_USAGE, UserError } from './core/errors.js';
 import { newCommand, type Context } from './core/command.js';
 import { consoleOutput, type Output } from './core/output.js';
 import { langFromEnv, parseLang, setLang, t, type Lang } from './messages/index.js';
@@ -142,4 +142,3 @@ function findCommandName(program: Command | undefined, argv: string[]): string |
   return argv.find((a) => names.has(a));
 }
 
-export { EXIT_USER_ERROR };

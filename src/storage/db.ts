@@ -101,11 +101,6 @@ function migrate(db: Db, file: string, readonly: boolean): void {
   }
 }
 
-export function schemaVersion(db: Db): number {
-  const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
-  return row.version ?? 0;
-}
-
 /** SQLite's own errors that a user can act on become one-line UserErrors. */
 export function mapSqliteError(error: unknown, file: string): unknown {
   const code = (error as { code?: string }).code;

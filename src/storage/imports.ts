@@ -193,24 +193,6 @@ export function startImportLog(db: Db, entry: ImportLogEntry): number {
   return Number(result.lastInsertRowid);
 }
 
-export interface ImportLogRow extends ImportLogEntry {
-  id: number;
-}
-
-export function listImports(db: Db): ImportLogRow[] {
-  return db
-    .prepare(
-      `SELECT id, kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates,
-              started_at AS startedAt, finished_at AS finishedAt
-         FROM imports ORDER BY id`,
-    )
-    .all() as ImportLogRow[];
-}
-
-export function countRows(db: Db, kind: ImportKind): number {
-  return (db.prepare(`SELECT count(*) AS n FROM ${kind}`).get() as { n: number }).n;
-}
-
 /** A lookup of which ids are customers in the database: one query for a whole batch of orders. */
 export function customerLookup(db: Db): (ids: string[]) => Set<string> {
   const statement = db

@@ -225,9 +225,6 @@ export function customersInSegment(db: Db, params: SegmentParams, flag: keyof Cu
   }
 }
 
-/** The facts query over all customers (after buildFactsTables), for callers that filter it further. */
-export const SEGMENT_FACTS_SQL = factsSql(false);
-
 /**
  * The same, for the planner: only customers who can be churn risk or VIP (a cheap test on the
  * aggregates, a superset of the exact flags), have orders when the survey is on, or are named in
