@@ -49,14 +49,11 @@ export class ImportWriter {
   private readonly upsertMany: Statement;
   private readonly seeOne: Statement;
   private readonly seeMany: Statement;
-  private readonly seenBefore: Statement;
-  private batch = 0;
   private readonly before: number;
   private droppedIndexes: { name: string; sql: string }[] = [];
-  /** Valid rows written (first occurrences), their changes, and the repeated ids. */
+  /** Valid rows written, and how many of them had an id not seen before in this file. */
   private rows = 0;
-  private changes = 0;
-  private duplicates = 0;
+  private distinct = 0;
 
   /**
    * Call inside the import's transaction.
@@ -68,7 +65,7 @@ export class ImportWriter {
     private readonly db: Db,
     readonly kind: ImportKind,
     private readonly inFile: readonly string[],
-    importId: number,
+    private readonly importId: number,
     expectedRows: number,
   ) {
     this.columns = STORED_COLUMNS[kind];
@@ -82,6 +79,8 @@ export class ImportWriter {
     const columns = this.columns.join(', ');
     const sets = this.updates(kind, 'excluded').map(({ column, value }) => `${column} = ${value}`);
     const row = `(${new Array(this.columns.length).fill('?').join(', ')}, ${Number(importId)})`;
+    // Rows with the same id within one statement are applied in order, like across statements:
+    // the last row of an id wins (an export lists newer rows later).
     const upsert = (rows: number) =>
       `INSERT INTO ${this.table} (${columns}, import_id) VALUES ${new Array(rows).fill(row).join(', ')}
        ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}, import_id = excluded.import_id
@@ -89,73 +88,62 @@ export class ImportWriter {
     this.upsertOne = db.prepare(upsert(1));
     this.upsertMany = db.prepare(upsert(ROWS_PER_STATEMENT));
 
-    // The ids seen so far: millions of short keys, in a temp file with a cache big enough to hold them.
+    // The row as it was before this import, for every row the import updates (the first time only):
+    // a temp trigger fires on real updates alone, so a load of new rows or of the same file costs
+    // nothing here. Comparing these with the final rows counts "updated" exactly, even when an id
+    // comes twice in the file (written by its first row, then back by its last). (The trigger tests for
+    // an existing pre-image itself: an OR IGNORE inside a trigger yields to the outer statement's ABORT.)
+    db.exec(`DROP TABLE IF EXISTS temp.import_before;
+      CREATE TABLE temp.import_before AS SELECT * FROM ${this.table} WHERE 0;
+      CREATE UNIQUE INDEX temp.import_before_by_id ON import_before (id);
+      CREATE TEMP TRIGGER import_before_update BEFORE UPDATE ON ${this.table}
+      BEGIN
+        INSERT INTO import_before SELECT * FROM ${this.table}
+         WHERE rowid = old.rowid AND NOT EXISTS (SELECT 1 FROM import_before b WHERE b.id = old.id);
+      END;`);
+
+    // The ids seen so far, to count the ones a file repeats: millions of short keys, in a temp file
+    // with a cache big enough to hold them.
     db.pragma('temp.cache_size = -32768');
-    db.exec('DROP TABLE IF EXISTS temp.import_seen; CREATE TABLE temp.import_seen (id TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID');
-    const see = (rows: number) => `INSERT OR IGNORE INTO temp.import_seen (id, batch) VALUES ${new Array(rows).fill('(?, ?)').join(', ')}`;
+    db.exec('DROP TABLE IF EXISTS temp.import_seen; CREATE TABLE temp.import_seen (id TEXT PRIMARY KEY) WITHOUT ROWID');
+    const see = (rows: number) => `INSERT OR IGNORE INTO temp.import_seen (id) VALUES ${new Array(rows).fill('(?)').join(', ')}`;
     this.seeOne = db.prepare(see(1));
     this.seeMany = db.prepare(see(ROWS_PER_STATEMENT));
-    this.seenBefore = db
-      .prepare('SELECT id FROM temp.import_seen WHERE id IN (SELECT value FROM json_each(?)) AND batch < ?')
-      .pluck();
   }
 
   /** Writes `rows` valid rows given as one flat array of their stored values, row after row. */
   addRows(values: StoredValue[], rows: number): void {
     const width = this.columns.length;
-    // Record the batch's ids as seen. When every one of them was new (the usual case: the number
-    // inserted is the batch size) there is nothing more to do; otherwise (rare) find the repeats:
-    // ids seen in an earlier batch, and ids that come twice within this one.
-    const batch = ++this.batch;
-    const ids: string[] = new Array(rows);
-    for (let r = 0; r < rows; r++) ids[r] = values[r * width] as string;
-    let added = 0;
+    const ids: string[] = new Array(ROWS_PER_STATEMENT);
     let r = 0;
-    const pairs: (string | number)[] = new Array(ROWS_PER_STATEMENT * 2);
     for (; r + ROWS_PER_STATEMENT <= rows; r += ROWS_PER_STATEMENT) {
-      for (let i = 0; i < ROWS_PER_STATEMENT; i++) {
-        pairs[2 * i] = ids[r + i];
-        pairs[2 * i + 1] = batch;
-      }
-      added += this.seeMany.run(pairs).changes;
+      for (let i = 0; i < ROWS_PER_STATEMENT; i++) ids[i] = values[(r + i) * width] as string;
+      this.distinct += this.seeMany.run(ids).changes;
+      this.upsertMany.run(values.slice(r * width, (r + ROWS_PER_STATEMENT) * width));
     }
-    for (; r < rows; r++) added += this.seeOne.run([ids[r], batch]).changes;
-
-    let firsts: StoredValue[] = values;
-    let repeats: number[] = [];
-    if (added < rows) {
-      const seen = new Set<string>(this.seenBefore.all([JSON.stringify(ids), batch]) as string[]);
-      firsts = [];
-      for (let i = 0; i < rows; i++) {
-        if (seen.has(ids[i])) repeats.push(i);
-        else {
-          seen.add(ids[i]);
-          for (let c = 0; c < width; c++) firsts.push(values[i * width + c]);
-        }
-      }
+    for (; r < rows; r++) {
+      this.distinct += this.seeOne.run(values[r * width] as string).changes;
+      this.upsertOne.run(values.slice(r * width, (r + 1) * width));
     }
-    const n = firsts.length / width;
-    let i = 0;
-    for (; i + ROWS_PER_STATEMENT <= n; i += ROWS_PER_STATEMENT) {
-      this.changes += this.upsertMany.run(firsts.slice(i * width, (i + ROWS_PER_STATEMENT) * width)).changes;
-    }
-    for (; i < n; i++) this.changes += this.upsertOne.run(firsts.slice(i * width, (i + 1) * width)).changes;
-    this.rows += n;
-    // A repeated id: its later row wins (the export lists newer rows later); not counted as an update.
-    for (const at of repeats) this.upsertOne.run(values.slice(at * width, (at + 1) * width));
-    this.duplicates += repeats.length;
-    repeats = [];
+    this.rows += rows;
   }
 
   /** Rebuilds the indexes dropped for the load and returns the counts. Still inside the transaction. */
   finish(): MergeCounts {
+    this.db.exec('DROP TRIGGER IF EXISTS temp.import_before_update');
     for (const index of this.droppedIndexes) this.db.exec(index.sql);
     this.droppedIndexes = [];
-    this.db.exec('DROP TABLE IF EXISTS temp.import_seen');
     const after = (this.db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n;
     const inserted = after - this.before;
-    const updated = this.changes - inserted;
-    return { inserted, updated, unchanged: this.rows - inserted - updated, duplicates: this.duplicates };
+    // Rows that existed before (their pre-image was not written by this import) and now differ.
+    const { updated } = this.db
+      .prepare(
+        `SELECT count(*) AS updated FROM temp.import_before b JOIN ${this.table} t ON t.id = b.id
+          WHERE b.import_id IS NOT ? AND (${this.differs('b', 't')})`,
+      )
+      .get(this.importId) as { updated: number };
+    this.db.exec('DROP TABLE IF EXISTS temp.import_seen; DROP TABLE IF EXISTS temp.import_before;');
+    return { inserted, updated, unchanged: this.distinct - inserted - updated, duplicates: this.rows - this.distinct };
   }
 
   /**

@@ -219,6 +219,30 @@ describe('followup import', () => {
     expect(result.stderr).toMatch(/^The database .*followup\.db was written by a newer version of followup \(schema 999, this version knows up to \d+\)\. Update followup\.\n$/);
   });
 
+  it('counts duplicate ids across batches and within one, in a big file read by the worker thread', () => {
+    // 30,000 rows (over 2 MB, so the worker thread reads it): ids repeat 20,000 rows later (another
+    // batch) and right after themselves (the same batch); the last row of each id wins.
+    const lines = ['客户编号,客户姓名,手机号,城市,备注'];
+    const note = '备注'.repeat(40);
+    for (let i = 0; i < 30_000; i++) lines.push(`D${i},客户${i},138${String(i).padStart(8, '0')},上海,${note}`);
+    for (let i = 0; i < 10; i++) lines.splice(20_000 + i * 3, 0, `D${i},改名${i},13900000000,北京,${note}`);
+    const at = lines.findIndex((l) => l.startsWith('D25000,'));
+    lines.splice(at + 1, 0, 'D25000,又改名,13900000001,广州,x');
+    fs.writeFileSync(path.join(dir, 'big.csv'), lines.join('\n'));
+    expect(fs.statSync(path.join(dir, 'big.csv')).size).toBeGreaterThan(2 * 1024 * 1024);
+    const result = JSON.parse(cli('import', 'customers', 'big.csv', '--json').stdout);
+    expect(result).toMatchObject({ rows: 30_011, inserted: 30_000, updated: 0, unchanged: 0, duplicates: 11, rejected: 0 });
+    expect(query(db, "SELECT id, name, city FROM customers WHERE id IN ('D0', 'D9', 'D10', 'D25000') ORDER BY id")).toEqual([
+      { id: 'D0', name: '改名0', city: '北京' },
+      { id: 'D10', name: '客户10', city: '上海' },
+      { id: 'D25000', name: '又改名', city: '广州' },
+      { id: 'D9', name: '改名9', city: '北京' },
+    ]);
+    // Again: nothing changes, and the repeats are still counted as repeats.
+    const again = JSON.parse(cli('import', 'customers', 'big.csv', '--json').stdout);
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 30_000, duplicates: 11 });
+  });
+
   it('leaves the database exactly as it was when the import is killed part-way', async () => {
     const data = path.join(dir, 'big');
     await generate({ customers: 40_000, out: data, seed: 7 });
