@@ -104,7 +104,7 @@ export class ImportWriter {
 
     // The ids seen so far, to count the ones a file repeats: millions of short keys, in a temp file
     // with a cache big enough to hold them.
-    db.pragma('temp.cache_size = -32768');
+    db.pragma('temp.cache_size = -16384');
     db.exec('DROP TABLE IF EXISTS temp.import_seen; CREATE TABLE temp.import_seen (id TEXT PRIMARY KEY) WITHOUT ROWID');
     const see = (rows: number) => `INSERT OR IGNORE INTO temp.import_seen (id) VALUES ${new Array(rows).fill('(?)').join(', ')}`;
     this.seeOne = db.prepare(see(1));
