@@ -56,6 +56,13 @@ export function importCommand(ctx: Context) {
           rejectsFile: flags.rejects,
           dryRun: flags.dryRun,
           cwd: ctx.cwd,
+          onSaving: (rows) => {
+            // Rebuilding indexes and committing a big load takes seconds: say so on a terminal.
+            if (!progress) return;
+            progress.done();
+            progress = undefined;
+            if (ctx.out.interactive) ctx.out.info(t('import.merging', { rows: rows.toLocaleString('en-US') }));
+          },
           onProgress: (bytes, total, rows) => {
             if (total !== undefined && total < PROGRESS_MIN_BYTES) return;
             progress ??= new ProgressBar(ctx.out, t('import.progress', { file: file === '-' ? 'stdin' : file }), total);

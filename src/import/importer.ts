@@ -41,6 +41,8 @@ export interface ImportOptions {
   worker?: boolean;
   /** The clock, for the import log. */
   now?: () => Date;
+  /** Called once every row is read, before the indexes are rebuilt and the transaction commits. */
+  onSaving?: (rows: number) => void;
   /** Called now and then while reading: bytes read so far, the file's size if known, rows so far. */
   onProgress?: (bytesRead: number, totalBytes: number | undefined, rows: number) => void;
 }
@@ -124,6 +126,7 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
     const useWorker = options.worker ?? (input.size === undefined || input.size >= WORKER_MIN_BYTES);
     const read = useWorker ? await readInWorker(db, input, config, sink) : await readInThread(db, input, config, sink, options.stdin);
     if (!writer) throw new UserError('error.emptyFile', { file: input.label });
+    options.onSaving?.(read.rows);
     const counts = writer.finish();
     finishImportLog(db, importId, {
       ...entry(),
