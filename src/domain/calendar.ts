@@ -74,7 +74,7 @@ function dayNumber(y: number, m: number, d: number): number {
 }
 
 /** The inverse of dayNumber (civil_from_days): [year, month, day]. */
-function civil(day: number): [number, number, number] {
+export function civil(day: number): [number, number, number] {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;

@@ -177,19 +177,26 @@ export function unansweredCustomers(db: Db, dNext: string, customerId?: string):
 // they concern. The contact rules are one SQL expression over the two (ruledReasonsSql), shared by
 // the planner and by explain, so "why is X not on the list" and the list itself cannot disagree.
 
-export interface ReasonRow {
+/** One reason to call, as stored in temp.plan_reasons. */
+interface ReasonFields {
   customerId: string;
   scenario: string;
   ref: string | null;
+  /** The day the reason arose (order, complaint, callback), or null. */
   anchor: string | null;
   urgent: number;
   dueBy: string;
   fromDay: string | null;
+  /** The agent it belongs to (a callback), or null. */
   agent: string | null;
+  /** JSON: the reason's message parameters. */
+  params: string;
+  exclusion: string | null;
+}
+
+export interface ReasonRow extends ReasonFields {
   /** due | not-yet | excluded (window-passed, attempts-exhausted: decided before the contact rules). */
   status: string;
-  exclusion: string | null;
-  params: string;
 }
 
 export function startReasons(db: Db): void {
@@ -330,19 +337,11 @@ function ruledReasonsSql(exempt: readonly string[]): string {
     FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id`;
 }
 
-export interface RuledReasonRow {
-  customerId: string;
-  scenario: string;
-  ref: string | null;
-  anchor: string | null;
-  urgent: number;
-  dueBy: string;
-  fromDay: string | null;
-  agent: string | null;
-  params: string;
+/** A reason after the contact rules: `exclusion` says why it is off the list, if it is. */
+export interface RuledReasonRow extends ReasonFields {
   valueFen: number;
   lastCallAt: string | null;
-  exclusion: string | null;
+  /** The status before the contact rules. */
   preStatus: string;
 }
 

@@ -20,6 +20,7 @@
 //   thousands separators by hand instead of toLocaleString: both run millions of times.
 // - Only Node built-ins, plus iconv-lite loaded lazily for --encoding gbk.
 
+import { civil } from '../domain/calendar.js';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, realpathSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -304,17 +305,8 @@ const DESCRIPTIONS: readonly (readonly string[])[] = [
 // ---------------------------------------------------------------------------------------------
 // Dates without Date objects (days since 1970-01-01, proleptic Gregorian; H. Hinnant's algorithm)
 
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d];
-}
+// The calendar's own conversion from a day number to [year, month, day].
+const civilFromDays = civil;
 
 const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
 
