@@ -43,8 +43,10 @@ export function importCommand(ctx: Context) {
 
       // A dry run of a database that does not exist yet validates against an empty one in memory.
       const dbPath = ctx.dbPath();
-      const db = flags.dryRun && !fs.existsSync(dbPath) ? openDatabase(':memory:', { create: true }) : openDatabase(dbPath, { create: true });
+      const existed = fs.existsSync(dbPath);
+      const db = flags.dryRun && !existed ? openDatabase(':memory:', { create: true }) : openDatabase(dbPath, { create: true });
       let progress: ProgressBar | undefined;
+      let imported = false;
       try {
         const result = await importExport(db, {
           kind,
@@ -69,11 +71,15 @@ export function importCommand(ctx: Context) {
             progress.update(bytes, rows);
           },
         });
+        imported = true;
         progress?.done();
         report(ctx, result, flags.json ?? false);
       } finally {
         progress?.done();
         db.close();
+        // A failed first import (a malformed file, say) leaves no empty database behind: a user
+        // error changes nothing.
+        if (!imported && !existed) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbPath + suffix, { force: true });
       }
     });
 }

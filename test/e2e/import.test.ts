@@ -208,6 +208,22 @@ describe('followup import', () => {
     expect(fs.existsSync(db)).toBe(false);
   });
 
+  it('refuses a malformed CSV in one line with the line to look at, and leaves no database behind', () => {
+    fs.writeFileSync(path.join(dir, 'broken.csv'), 'id,name,phone\nA1,"张三,13800138000\nA2,李四,13800138001\n');
+    const result = cli('import', 'customers', 'broken.csv');
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'broken.csv: a quoted field that starts on line 2 is never closed. Check that line for a stray " character.\n',
+    });
+    expect(fs.existsSync(db)).toBe(false);
+    // With a database already there, it is left exactly as it was.
+    cli('import', 'customers', 'fixtures/customers.csv');
+    const before = snapshot(db);
+    expect(cli('import', 'customers', 'broken.csv').code).toBe(1);
+    expect(snapshot(db)).toBe(before);
+  });
+
   it('creates the database readable by its owner only, and refuses one from a newer followup', () => {
     cli('import', 'customers', 'fixtures/customers.csv');
     expect(fs.statSync(db).mode & 0o777).toBe(0o600);
