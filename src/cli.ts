@@ -16,6 +16,7 @@ import { segmentsCommand } from './commands/segments.js';
 import { customersCommand } from './commands/customers.js';
 import { explainCommand } from './commands/explain.js';
 import { planCommand } from './commands/plan.js';
+import { scriptsCommand } from './commands/scripts.js';
 import { mapSqliteError, resolveDbPath } from './storage/db.js';
 
 export const EXIT_BUG = 70;
@@ -45,6 +46,7 @@ export function buildProgram(ctx: Context): Command {
   program.addCommand(customersCommand(ctx));
   program.addCommand(explainCommand(ctx));
   program.addCommand(planCommand(ctx));
+  program.addCommand(scriptsCommand(ctx));
   return program;
 }
 

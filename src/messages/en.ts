@@ -4,11 +4,13 @@
 import { configEn } from './config.en.js';
 import { planEn } from './plan.en.js';
 import { commandsEn } from './commands.en.js';
+import { scriptsEn } from './scripts.en.js';
 
 export const en = {
   ...configEn,
   ...planEn,
   ...commandsEn,
+  ...scriptsEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':
