@@ -108,29 +108,54 @@ const isDigits = (text: string, from: number, to: number) => {
 };
 
 /**
- * `YYYY-MM-DD` and `YYYY-MM-DD HH:MM:SS` (or with T), the forms almost every export uses, read
- * character by character: several times faster than the general pattern on millions of rows.
- * Anything else, or anything doubtful, is left to the pattern (undefined).
+ * The plain numeric forms almost every export uses — `2026-11-03`, `2026/11/3`, `2026.11.03`, each
+ * optionally followed by ` 14:05` or ` 14:05:30` (or `T14:05:30`) — read character by character:
+ * several times faster than the general pattern on millions of rows. Anything else, or anything
+ * doubtful (an impossible date, a zone, 上午/下午), is left to the pattern (undefined).
  */
 function isoFastPath(text: string): Parsed<string> | undefined {
   const n = text.length;
-  if ((n !== 10 && n !== 19) || text[4] !== '-' || text[7] !== '-' || !isDigits(text, 0, 4) || !isDigits(text, 5, 7) || !isDigits(text, 8, 10)) {
-    return undefined;
-  }
+  if (n < 8 || !isDigits(text, 0, 4)) return undefined;
+  const sep = text[4];
+  if (sep !== '-' && sep !== '/' && sep !== '.') return undefined;
+  let at = 5;
+  const number = (maxDigits: number): number => {
+    let value = 0;
+    const from = at;
+    while (at < n && at - from < maxDigits) {
+      const d = text.charCodeAt(at) - 48;
+      if (d < 0 || d > 9) break;
+      value = value * 10 + d;
+      at++;
+    }
+    return at === from ? -1 : value;
+  };
+  const m = number(2);
+  if (m < 0 || text[at] !== sep) return undefined;
+  at++;
+  const d = number(2);
+  if (d < 0) return undefined;
   const y = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
-  const m = digit(text, 5) * 10 + digit(text, 6);
-  const d = digit(text, 8) * 10 + digit(text, 9);
   if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m)) return undefined;
-  if (n === 10) return { value: text };
-  const sep = text[10];
-  if ((sep !== ' ' && sep !== 'T') || text[13] !== ':' || text[16] !== ':' || !isDigits(text, 11, 13) || !isDigits(text, 14, 16) || !isDigits(text, 17, 19)) {
-    return undefined;
+  const day = `${text.slice(0, 4)}-${pad2(m)}-${pad2(d)}`;
+  if (at === n) return { value: day };
+  if (text[at] !== ' ' && text[at] !== 'T') return undefined;
+  at++;
+  const hh = number(2);
+  if (hh < 0 || text[at] !== ':') return undefined;
+  at++;
+  const mm = number(2);
+  if (mm < 0 || at - 2 < 0 || text.charCodeAt(at - 2) === 58) return undefined; // minutes are two digits
+  let ss = 0;
+  if (at < n) {
+    if (text[at] !== ':') return undefined;
+    at++;
+    const start = at;
+    ss = number(2);
+    if (ss < 0 || at - start !== 2 || at !== n) return undefined;
   }
-  const hh = digit(text, 11) * 10 + digit(text, 12);
-  const mm = digit(text, 14) * 10 + digit(text, 15);
-  const ss = digit(text, 17) * 10 + digit(text, 18);
   if (hh > 23 || mm > 59 || ss > 59) return undefined;
-  return { value: sep === 'T' ? text : `${text.slice(0, 10)}T${text.slice(11)}` };
+  return { value: `${day}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}` };
 }
 
 /** Like parseDateTime but keeps only the calendar day (a signup date has no useful time). */

@@ -59,6 +59,7 @@ export const en = {
   'error.badDelimiter': 'Cannot use "{value}" as the delimiter. Use comma, tab, semicolon, or a single character.',
   'error.unterminatedQuote': '{file}: a quoted field that starts on line {line} is never closed. Check that line for a stray " character.',
   'error.csv': '{file}, line {line}: {reason}',
+  'error.recordTooLarge': '{file} has a record larger than {mb} MB, which is almost always a quote (") that is never closed. Check the file for a stray quote, or split it.',
   'error.stdinTty': 'Reading the export from standard input, but nothing is piped in. Pipe a file in (… < export.csv) or give its path.',
   'error.rejectsUnwritable': 'Cannot write the rejects file {path}: {reason}. Choose another place with --rejects.',
 

@@ -55,6 +55,7 @@ export const zhCN: Record<MessageId, string> = {
   'error.badDelimiter': '不能用“{value}”作分隔符。可用：comma、tab、semicolon，或单个字符。',
   'error.unterminatedQuote': '{file}：第 {line} 行开始的带引号字段没有结束。请检查该行是否有多余的 " 字符。',
   'error.csv': '{file} 第 {line} 行：{reason}',
+  'error.recordTooLarge': '{file} 中有一条记录超过 {mb} MB，几乎总是因为某个引号（"）没有闭合。请检查文件中多余的引号，或把文件拆小。',
   'error.stdinTty': '正在从标准输入读取导出文件，但没有数据输入。请用管道输入（… < export.csv）或给出文件路径。',
   'error.rejectsUnwritable': '无法写入拒收文件 {path}：{reason}。请用 --rejects 指定其他位置。',
 
