@@ -291,7 +291,16 @@ describe('followup plan', () => {
 });
 
 describe('help', () => {
-  for (const command of ['import', 'init', 'segments', 'customers', 'explain', 'plan']) {
+  // Every command the program lists, so a new command cannot ship without help and an example.
+  const listed = run(['--help'], { cwd: process.cwd() })
+    .stdout.split('Commands:')[1]
+    .split('\n')
+    .map((line) => /^ {2}([a-z-]+)/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined && name !== 'help');
+  it('lists every command in the program help', () => {
+    expect(listed).toEqual(expect.arrayContaining(['import', 'init', 'segments', 'customers', 'explain', 'plan', 'scripts']));
+  });
+  for (const command of listed) {
     it(`followup ${command} --help has an example, in English and Chinese`, () => {
       const en = cli(command, '--help');
       expect(en.code).toBe(0);
