@@ -5,8 +5,6 @@ import { t, type MessageId, type Params } from '../messages/index.js';
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
 export const EXIT_USAGE = 2;
-/** 128 + SIGINT, what a shell reports for Ctrl-C. */
-export const EXIT_INTERRUPTED = 130;
 
 export class UserError extends Error {
   constructor(

@@ -461,31 +461,19 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       const facts = planFacts(db, id);
       if (facts) fixedSegments.set(id, segmentsOf(facts));
     }
-    const carriedQueue = carried
-      .map((item): Draft => {
-        const facts = planFacts(db, item.customerId);
-        return {
-          planDate: date,
-          customerId: item.customerId,
-          scenario: item.scenario as ScenarioId,
-          urgent: item.urgent === 1,
-          dueBy: item.dueBy,
-          agent: null,
-          pinnedAgent: item.agent,
-          position: 0,
-          reasons: item.reasons,
-          storedReasons: JSON.parse(item.reasons) as StoredReason[],
-          ref: item.ref,
-          valueFen: item.valueFen,
+    const carriedQueue: Draft[] = [];
+    for (const item of carried) {
+      const facts = planFacts(db, item.customerId);
+      // Do-not-call is absolute, even for an item planned before the customer opted out.
+      if (facts?.doNotCall) continue;
+      carriedQueue.push(
+        draftOf(item, date, JSON.parse(item.reasons) as StoredReason[], {
           rolledFrom: item.rolledFrom ?? item.planDate,
-          name: item.name,
-          phone: item.phone,
           segments: facts ? segmentsOf(facts) : [],
-          // do-not-call is absolute, even for an item planned before the customer opted out
-        };
-      })
-      .filter((d) => !planFacts(db, d.customerId)?.doNotCall)
-      .sort(compareItems);
+        }),
+      );
+    }
+    carriedQueue.sort(compareItems);
     const carriedCustomers = new Set(carriedQueue.map((d) => d.customerId));
     const carriedAll = [...carriedQueue];
     const fixedAssigned = new Map(agents.map((a) => [a.name, a.assigned]));
@@ -659,24 +647,37 @@ function persists(scenario: string): boolean {
   return PERSISTING.includes(scenario);
 }
 
-function fromWinner(row: WinnerRow, date: string): Draft {
-  const stored: StoredReason = { scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) };
+/**
+ * A list item in the making, from a carried-over item or from a ranked reason: both have the
+ * customer, the winning reason's scenario, urgency, due day, ref and pinned agent, value and contact.
+ */
+function draftOf(
+  source: { customerId: string; scenario: string; urgent: number; dueBy: string; agent: string | null; ref: string | null; valueFen: number; name: string; phone: string | null },
+  date: string,
+  storedReasons: StoredReason[],
+  extra: { rolledFrom: string | null; segments: SegmentId[] },
+): Draft {
   return {
     planDate: date,
-    customerId: row.customerId,
-    scenario: row.scenario as ScenarioId,
-    urgent: row.urgent === 1,
-    dueBy: row.dueBy,
+    customerId: source.customerId,
+    scenario: source.scenario as ScenarioId,
+    urgent: source.urgent === 1,
+    dueBy: source.dueBy,
     agent: null,
-    pinnedAgent: row.agent,
+    pinnedAgent: source.agent,
     position: 0,
-    reasons: JSON.stringify([stored]),
-    storedReasons: [stored],
-    ref: row.ref,
-    valueFen: row.valueFen,
-    rolledFrom: null,
-    name: row.name,
-    phone: row.phone,
-    segments: (JSON.parse(row.segmentsJson) as (SegmentId | null)[]).filter((s): s is SegmentId => s !== null),
+    reasons: JSON.stringify(storedReasons),
+    storedReasons,
+    ref: source.ref,
+    valueFen: source.valueFen,
+    name: source.name,
+    phone: source.phone,
+    ...extra,
   };
+}
+
+function fromWinner(row: WinnerRow, date: string): Draft {
+  const stored: StoredReason = { scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) };
+  const segments = (JSON.parse(row.segmentsJson) as (SegmentId | null)[]).filter((s): s is SegmentId => s !== null);
+  return draftOf(row, date, [stored], { rolledFrom: null, segments });
 }

@@ -30,18 +30,6 @@ export interface SegmentRules {
   complaintRecentDays: number;
 }
 
-export const DEFAULT_SEGMENT_RULES: SegmentRules = {
-  newWithinDays: 30,
-  vipTiers: ['金卡会员', '钻石会员', 'VIP', '金卡', '钻石', 'gold', 'diamond', 'vip'],
-  vipSpend12mYuan: 10_000,
-  vipOrders12m: 4,
-  churnInactiveDays: 90,
-  churnFrequencyDrop: 0.5,
-  churnWindowDays: 90,
-  lostAfterDays: 365,
-  complaintRecentDays: 30,
-};
-
 /** Where each segment's flag is in CustomerFacts. */
 export const SEGMENT_FLAG: Record<SegmentId, keyof CustomerFacts> = {
   new: 'isNew',

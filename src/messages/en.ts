@@ -75,7 +75,6 @@ export const en = {
   'error.usage': '{message}',
   'error.lang': 'Unknown language "{value}". Use zh-CN or en.',
   'error.config': '{path}: {reason}',
-  'error.interrupted': 'Interrupted: nothing was changed.',
 
   // --- usage errors (exit code 2)
   'usage.unknownOption': "Unknown option {option}. See 'followup {command} --help'.",

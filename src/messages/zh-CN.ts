@@ -68,7 +68,6 @@ export const zhCN: Record<MessageId, string> = {
   'error.usage': '{message}',
   'error.lang': '未知语言“{value}”。可用：zh-CN 或 en。',
   'error.config': '{path}：{reason}',
-  'error.interrupted': '已中断：没有任何改动。',
 
   'usage.unknownOption': "未知选项 {option}。请查看 'followup {command} --help'。",
   'usage.unknownCommand': "未知命令 {name}。请用 'followup --help' 查看所有命令。",

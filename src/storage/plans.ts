@@ -285,26 +285,18 @@ export function addSegmentReasons(
       { urgentDueBy: scenarios.churnUrgentDueBy, dueBy: scenarios.churnDueBy },
     );
   }
-  if (scenarios.vipCare) {
+  // VIP care and the survey: due when the last completed call is older than their period.
+  const periodic = (scenario: string, who: string, dueBy: string, before: string, every: number) =>
     insert(
       `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
-       SELECT id, 'vip-care', NULL, NULL, 0, @dueBy, NULL, NULL,
+       SELECT id, '${scenario}', NULL, NULL, 0, @dueBy, NULL, NULL,
               CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END, NULL,
               json_object('last', substr(lastCallAt, 1, 10), 'every', @every)
-         FROM temp.plan_facts WHERE isVip`,
-      { dueBy: scenarios.vipCareDueBy, before: scenarios.vipCareBefore, every: scenarios.vipCareEvery },
+         FROM temp.plan_facts WHERE ${who}`,
+      { dueBy, before, every },
     );
-  }
-  if (scenarios.survey) {
-    insert(
-      `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
-       SELECT id, 'survey', NULL, NULL, 0, @dueBy, NULL, NULL,
-              CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END, NULL,
-              json_object('last', substr(lastCallAt, 1, 10), 'every', @every)
-         FROM temp.plan_facts WHERE ordersTotal > 0`,
-      { dueBy: scenarios.surveyDueBy, before: scenarios.surveyBefore, every: scenarios.surveyEvery },
-    );
-  }
+  if (scenarios.vipCare) periodic('vip-care', 'isVip', scenarios.vipCareDueBy, scenarios.vipCareBefore, scenarios.vipCareEvery);
+  if (scenarios.survey) periodic('survey', 'ordersTotal > 0', scenarios.surveyDueBy, scenarios.surveyBefore, scenarios.surveyEvery);
 }
 
 export interface ContactRuleParams {
