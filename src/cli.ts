@@ -17,6 +17,8 @@ import { customersCommand } from './commands/customers.js';
 import { explainCommand } from './commands/explain.js';
 import { planCommand } from './commands/plan.js';
 import { scriptsCommand } from './commands/scripts.js';
+import { callCommand } from './commands/call.js';
+import { callsCommand } from './commands/calls.js';
 import { mapSqliteError, resolveDbPath } from './storage/db.js';
 
 export const EXIT_BUG = 70;
@@ -46,6 +48,8 @@ export function buildProgram(ctx: Context): Command {
   program.addCommand(customersCommand(ctx));
   program.addCommand(explainCommand(ctx));
   program.addCommand(planCommand(ctx));
+  program.addCommand(callCommand(ctx));
+  program.addCommand(callsCommand(ctx));
   program.addCommand(scriptsCommand(ctx));
   return program;
 }

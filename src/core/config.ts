@@ -55,6 +55,32 @@ export interface ScenarioSettings {
   survey: { enabled: boolean; everyDays: number };
 }
 
+/** Level-1 issue categories (问题一级分类): no overlaps, fixed ids. */
+export const ISSUE_LEVEL1 = ['product-function', 'product-quality', 'service-experience', 'logistics', 'after-sales', 'price-fees', 'other'] as const;
+export type IssueLevel1 = (typeof ISSUE_LEVEL1)[number];
+export const PRIORITIES = ['P0', 'P1', 'P2'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** The level-2 categories bundled for each level-1 one (ids with labels in the catalog: issue.l2.<id>). */
+export const DEFAULT_LEVEL2: Record<IssueLevel1, string[]> = {
+  'product-function': ['not-implemented', 'malfunction', 'too-complex'],
+  'product-quality': ['defect', 'durability', 'workmanship', 'safety'],
+  'service-experience': ['attitude', 'slow-service', 'unprofessional', 'communication'],
+  logistics: ['late-delivery', 'damaged', 'wrong-item', 'courier'],
+  'after-sales': ['slow-response', 'repair', 'return-refund', 'installation'],
+  'price-fees': ['too-expensive', 'billing-error', 'hidden-fees', 'promotion'],
+  other: ['other'],
+};
+
+export interface IssueSettings {
+  /** Level-2 categories per level-1 id: bundled ids, or a team's own names as written. */
+  categories: Record<IssueLevel1, string[]>;
+  /** The department an issue of each level-1 category goes to unless the agent names another. */
+  departments: Record<IssueLevel1, string>;
+  /** The deadline promised to the customer, in working days, by priority. */
+  dueWorkingDays: Record<Priority, number>;
+}
+
 export interface Agent {
   name: string;
   /** Calls a day, 1 or more. */
@@ -105,6 +131,7 @@ export interface Config {
   calendar: { holidays: string[]; workdays: string[] };
   /** Absolute (relative to the config file's folder in the file), or null for the bundled scripts. */
   scriptsDir: string | null;
+  issues: IssueSettings;
 }
 
 /** The built-in settings; only the company name depends on the language. */
@@ -144,6 +171,11 @@ export function defaultConfig(lang: Lang = currentLang()): Config {
     workingHours: { start: '09:00', end: '18:00' },
     calendar: { holidays: [], workdays: [] },
     scriptsDir: null,
+    issues: {
+      categories: Object.fromEntries(ISSUE_LEVEL1.map((id) => [id, [...DEFAULT_LEVEL2[id]]])) as Record<IssueLevel1, string[]>,
+      departments: Object.fromEntries(ISSUE_LEVEL1.map((id) => [id, t(`config.department.${id}`, undefined, lang)])) as Record<IssueLevel1, string>,
+      dueWorkingDays: { P0: 1, P1: 3, P2: 10 },
+    },
   };
 }
 
@@ -343,6 +375,34 @@ const SCHEMA: Spec = {
       'init.c.calendar',
     ),
     scriptsDir: f({ kind: 'pathOrNull' }, 'init.c.scriptsDir'),
+    issues: f(
+      {
+        kind: 'map',
+        fields: {
+          categories: f(
+            {
+              kind: 'map',
+              fields: Object.fromEntries(
+                ISSUE_LEVEL1.map((id) => [id, f({ kind: 'list', item: { kind: 'text' }, layout: 'flow', check: checkLevel2 }, 'init.c.level2')]),
+              ),
+            },
+            'init.c.categories',
+          ),
+          departments: f(
+            { kind: 'map', fields: Object.fromEntries(ISSUE_LEVEL1.map((id) => [id, f({ kind: 'text' }, 'init.c.department')])) },
+            'init.c.departments',
+          ),
+          dueWorkingDays: f(
+            {
+              kind: 'map',
+              fields: Object.fromEntries(PRIORITIES.map((p) => [p, f({ kind: 'int', unit: 'workingDays', min: 0 }, `init.c.due${p}`)])),
+            },
+            'init.c.dueWorkingDays',
+          ),
+        },
+      },
+      'init.c.issues',
+    ),
   },
   check: (value, seen) => {
     const name = value.defaultAgent as string | null;
@@ -352,6 +412,13 @@ const SCHEMA: Spec = {
     }
   },
 };
+
+function checkLevel2(items: unknown[], seen: Seen[], listNode: Node | null, key: string): void {
+  if (items.length === 0) throw new Problem(listNode, t('config.level2Empty', { key }));
+  const names = (items as string[]).map((item) => item.trim());
+  const twice = names.findIndex((name, index) => names.indexOf(name) !== index);
+  if (twice >= 0) throw new Problem(seen[twice]?.node ?? listNode, t('config.level2Duplicate', { key, name: names[twice] }));
+}
 
 function checkAgents(items: unknown[], seen: Seen[], listNode: Node | null, key: string): void {
   if (items.length === 0) throw new Problem(listNode, t('config.agentsEmpty', { key }));

@@ -2,7 +2,7 @@
 //
 //   reasons  order/complaint windows and earlier calls (few rows: classified here, with the
 //            working-day calendar) + churn warning / VIP care / survey (set-based, in SQL)
-//   rules    one SQL expression: already followed up, do-not-call, no phone, contact interval
+//   rules    one SQL expression: already followed up, do-not-call, no phone, wrong number, contact interval
 //   ranking  per customer the most urgent due reason wins (the others are kept as "also");
 //            the list is ordered urgent first, then by due date, then by customer value
 //   capacity shared among the agents; what does not fit rolls to the next working day
@@ -81,6 +81,7 @@ export function calendarFrom(config: Config): WorkingCalendar {
 export type ExclusionCode =
   | 'do-not-call'
   | 'no-phone'
+  | 'wrong-number'
   | 'contacted'
   | 'attempts-exhausted'
   | 'window-passed'
@@ -105,6 +106,7 @@ export interface Reason {
 export type Exclusion =
   | { code: 'do-not-call' }
   | { code: 'no-phone' }
+  | { code: 'wrong-number' }
   | { code: 'contacted'; days: number; lastCall: string; minDays: number }
   | { code: 'attempts-exhausted'; attempts: number; max: number }
   | { code: 'window-passed'; until: string }
@@ -326,18 +328,20 @@ function toReason(ctx: PlanContext, row: RuledReasonRow): Reason {
   };
   if (row.exclusion) {
     reason.status = 'excluded';
-    const lastCall = (row.lastCallAt ?? '').slice(0, 10);
     switch (row.exclusion) {
       case 'already-followed-up':
-        reason.exclusion = { code: 'already-followed-up', on: lastCall };
+        reason.exclusion = { code: 'already-followed-up', on: (row.lastAttemptAt ?? '').slice(0, 10) };
         break;
       case 'do-not-call':
       case 'no-phone':
+      case 'wrong-number':
         reason.exclusion = { code: row.exclusion };
         break;
-      case 'contacted':
+      case 'contacted': {
+        const lastCall = (row.lastContactAt ?? '').slice(0, 10);
         reason.exclusion = { code: 'contacted', days: daysBetween(lastCall, ctx.date), lastCall, minDays: ctx.config.contact.minDaysBetween };
         break;
+      }
       default:
         reason.exclusion = JSON.parse(row.exclusion) as Exclusion;
     }

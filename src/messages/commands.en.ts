@@ -80,6 +80,7 @@ export const commandsEn = {
   'explain.off': 'switched off in the settings ({key}: false)',
   'explain.ex.do-not-call': 'do-not-call: the customer asked not to be called',
   'explain.ex.no-phone': 'no phone number on record',
+  'explain.ex.wrong-number': 'wrong number: a call reached someone else; correct the phone in the CRM and re-import',
   'explain.ex.contacted': 'called {days} days ago, on {lastCall}: at most one follow-up every {minDays} days',
   'explain.ex.attempts-exhausted': '{attempts} unanswered attempts, the limit is {max}',
   'explain.ex.window-passed': 'too late: the window closed on {until}',

@@ -81,6 +81,7 @@ export const commandsZhCN: Record<keyof typeof commandsEn, string> = {
   'explain.off': '已在设置中关闭（{key}: false）',
   'explain.ex.do-not-call': '拒绝回访：客户要求不再致电',
   'explain.ex.no-phone': '没有电话号码',
+  'explain.ex.wrong-number': '号码错误：回访时打到了别人，请在 CRM 中更正电话后重新导入',
   'explain.ex.contacted': '{days} 天前（{lastCall}）已回访过：每 {minDays} 天最多回访一次',
   'explain.ex.attempts-exhausted': '已 {attempts} 次未接通，上限为 {max} 次',
   'explain.ex.window-passed': '已错过：回访期限已于 {until} 结束',

@@ -1,6 +1,7 @@
 // The English message catalog. Every word the tool shows comes from here or from zh-CN.ts,
 // which must have exactly the same ids (the compiler checks it). `{name}` is filled in by t().
 // Areas with many messages keep them in their own file (config.en.ts …), spread in here.
+import { callEn } from './call.en.js';
 import { configEn } from './config.en.js';
 import { planEn } from './plan.en.js';
 import { commandsEn } from './commands.en.js';
@@ -11,6 +12,7 @@ export const en = {
   ...planEn,
   ...commandsEn,
   ...scriptsEn,
+  ...callEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':

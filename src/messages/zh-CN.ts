@@ -1,4 +1,5 @@
 // 简体中文消息目录。与 en.ts 的键完全一致（由编译器检查）。`{name}` 由 t() 填入。
+import { callZhCN } from './call.zh-CN.js';
 import { configZhCN } from './config.zh-CN.js';
 import { planZhCN } from './plan.zh-CN.js';
 import { commandsZhCN } from './commands.zh-CN.js';
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageId, string> = {
   ...planZhCN,
   ...commandsZhCN,
   ...scriptsZhCN,
+  ...callZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
     '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',

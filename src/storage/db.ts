@@ -60,7 +60,7 @@ function prepareFile(file: string, options: OpenOptions): void {
 function configure(db: Db, readonly: boolean): void {
   // Several agents' processes share one file: WAL lets readers and one writer work at once, and
   // the busy timeout makes a writer wait its turn instead of failing with "database is locked".
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
   if (!readonly) db.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commit.
   db.pragma('synchronous = NORMAL');
@@ -98,6 +98,37 @@ function migrate(db: Db, file: string, readonly: boolean): void {
         new Date().toISOString(),
       );
     }).immediate();
+  }
+}
+
+/** How long one statement waits for another process's write lock: 10 s (FOLLOWUP_BUSY_TIMEOUT_MS for tests). */
+function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.FOLLOWUP_BUSY_TIMEOUT_MS);
+  return env.FOLLOWUP_BUSY_TIMEOUT_MS !== undefined && Number.isInteger(value) && value >= 0 ? value : 10000;
+}
+
+const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: string }).code ?? ''));
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs a write and, while another process holds the write lock longer than the busy timeout (an
+ * import of a big export holds it for its whole transaction), tries again instead of failing:
+ * agents must never see "database is locked". `onWait` is told once, so the screen can say why it
+ * pauses. Gives up (the error goes up) only after `maxWaitMs`. `fn` must be a whole transaction or
+ * one statement, so that trying it again is safe.
+ */
+export function patiently<T>(fn: () => T, onWait?: () => void, maxWaitMs = 15 * 60_000): T {
+  const start = Date.now();
+  let told = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() - start > maxWaitMs) throw error;
+      if (!told) onWait?.();
+      told = true;
+      Atomics.wait(pause, 0, 0, Math.min(1000, 50 * 2 ** attempt));
+    }
   }
 }
 

@@ -264,7 +264,7 @@ export function addSegmentReasons(
   ].filter(Boolean);
   // Only the columns the rules, the ranking and the list read: narrower rows are markedly faster to
   // write for a million customers. Explain (one customer) keeps them all.
-  const columns = `id, name, phone, doNotCall, spend12mFen, ordersTotal, lastCallAt, lastInteractionAt,
+  const columns = `id, name, phone, doNotCall, wrongNumber, spend12mFen, ordersTotal, lastCallAt, lastContactAt, lastAttemptAt, lastInteractionAt,
     isNew, isVip, isChurn, isComplaint, isOrdinary, isPotential, isLost`;
   const facts =
     customerId === undefined
@@ -314,18 +314,20 @@ function exclusionSql(exempt: readonly string[]): string {
   const exemptList = exempt.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');
   return `CASE
            WHEN r.status = 'excluded' THEN r.exclusion
-           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning') AND f.lastCallAt >= r.anchor
+           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning') AND f.lastAttemptAt >= r.anchor
              THEN 'already-followed-up'
            WHEN f.doNotCall THEN 'do-not-call'
            WHEN f.phone IS NULL THEN 'no-phone'
-           WHEN r.scenario NOT IN (${exemptList}) AND f.lastCallAt >= @contactedSince THEN 'contacted'
+           WHEN f.wrongNumber THEN 'wrong-number'
+           WHEN r.scenario NOT IN (${exemptList}) AND f.lastContactAt >= @contactedSince THEN 'contacted'
          END`;
 }
 
 function ruledReasonsSql(exempt: readonly string[]): string {
   return `
   SELECT r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy, r.from_day AS fromDay, r.agent,
-         r.params, f.spend12mFen AS valueFen, f.lastCallAt, ${exclusionSql(exempt)} AS exclusion, r.status AS preStatus
+         r.params, f.spend12mFen AS valueFen, f.lastCallAt, f.lastContactAt, f.lastAttemptAt, ${exclusionSql(exempt)} AS exclusion,
+         r.status AS preStatus
     FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id`;
 }
 
@@ -333,6 +335,8 @@ function ruledReasonsSql(exempt: readonly string[]): string {
 export interface RuledReasonRow extends ReasonFields {
   valueFen: number;
   lastCallAt: string | null;
+  lastContactAt: string | null;
+  lastAttemptAt: string | null;
   /** The status before the contact rules. */
   preStatus: string;
 }
@@ -357,7 +361,7 @@ function rankSql(scenarioRank: string[]): string {
 /** The due reasons that survive the contact rules, with their customer's facts. */
 function dueSql(rules: ContactRuleParams, scenarioRank: string[]): string {
   return `SELECT r.rowid AS rid, r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy,
-                 r.from_day AS fromDay, r.agent, r.params, f.spend12mFen AS valueFen, f.lastCallAt, NULL AS exclusion,
+                 r.from_day AS fromDay, r.agent, r.params, f.spend12mFen AS valueFen, f.lastCallAt, f.lastContactAt, f.lastAttemptAt, NULL AS exclusion,
                  'due' AS preStatus, f.name, f.phone, ${rankSql(scenarioRank)} AS scenarioRank,
                  json_array(${SEGMENT_FLAGS.map(([id, flag]) => `CASE WHEN f.${flag} THEN '${id}' END`).join(', ')}) AS segmentsJson
             FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id

@@ -45,7 +45,14 @@ export interface CustomerFacts {
   openComplaints: number;
   lastResolvedAt: string | null;
   lastInteractionAt: string | null;
+  /** The last completed call: VIP care and the survey count from it. */
   lastCallAt: string | null;
+  /** The last call that counts for the contact interval: completed, refused, or closed as unreachable. */
+  lastContactAt: string | null;
+  /** The last attempt of any outcome: a reason that arose before it has been followed up. */
+  lastAttemptAt: string | null;
+  /** The number on file reached the wrong person on a call and has not been changed since. */
+  wrongNumber: number;
   isNew: number;
   isVip: number;
   isVipByTier: number;
@@ -71,8 +78,11 @@ const COMPLAINT_FACTS = `
          max(resolved_at) FILTER (WHERE resolved_at < @dNext) AS lastResolvedAt, max(opened_at) AS lastComplaintAt
     FROM complaints WHERE opened_at < @dNext`;
 const CALL_FACTS = `
-  SELECT customer_id AS id, max(started_at) AS lastCallAt
-    FROM calls WHERE outcome = 'completed' AND started_at < @dNext`;
+  SELECT customer_id AS id,
+         max(started_at) FILTER (WHERE outcome = 'completed') AS lastCallAt,
+         max(started_at) FILTER (WHERE outcome IN ('completed', 'refused') OR unreachable = 1) AS lastContactAt,
+         max(started_at) AS lastAttemptAt
+    FROM calls WHERE outcome IS NOT NULL AND started_at < @dNext`;
 
 /**
  * The segment flags, computed in SQL from a `base` query that gives each customer's raw facts:
@@ -104,8 +114,8 @@ churn AS (
     FROM flags
 )
 SELECT id, name, phone, tier, doNotCall, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m,
-       ordersRecent, ordersBefore, openComplaints, lastResolvedAt, lastInteractionAt, lastCallAt,
-       isNew, isVip, isVipByTier, isChurnInactive, isChurnDrop,
+       ordersRecent, ordersBefore, openComplaints, lastResolvedAt, lastInteractionAt, lastCallAt, lastContactAt, lastAttemptAt,
+       wrongNumber, isNew, isVip, isVipByTier, isChurnInactive, isChurnDrop,
        (isChurnInactive OR isChurnDrop) AS isChurn, isLost, isComplaint,
        (ordersTotal = 0) AS isPotential,
        (ordersTotal > 0 AND NOT (isNew OR isVip OR isChurnInactive OR isChurnDrop OR isLost OR isComplaint)) AS isOrdinary
@@ -118,7 +128,8 @@ const BASE_COLUMNS = `
          max(cu.do_not_call, fl.do_not_call_at IS NOT NULL) AS doNotCall,
          o.firstOrderAt, o.lastOrderAt, coalesce(o.ordersTotal, 0) AS ordersTotal, coalesce(o.spend12mFen, 0) AS spend12mFen,
          coalesce(o.orders12m, 0) AS orders12m, coalesce(o.ordersRecent, 0) AS ordersRecent, coalesce(o.ordersBefore, 0) AS ordersBefore,
-         coalesce(m.openComplaints, 0) AS openComplaints, m.lastResolvedAt, m.lastComplaintAt, k.lastCallAt
+         coalesce(m.openComplaints, 0) AS openComplaints, m.lastResolvedAt, m.lastComplaintAt, k.lastCallAt,
+         k.lastContactAt, k.lastAttemptAt, coalesce(fl.wrong_phone = cu.phone, 0) AS wrongNumber
     FROM customers cu
     LEFT JOIN customer_flags fl ON fl.customer_id = cu.id`;
 
@@ -157,7 +168,7 @@ export function buildFactsTables(db: Db, params: SegmentParams): void {
   db.exec(`CREATE TABLE temp.facts_orders (id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m,
              ordersRecent, ordersBefore) WITHOUT ROWID;
            CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
-           CREATE TABLE temp.facts_calls (id TEXT PRIMARY KEY, lastCallAt) WITHOUT ROWID;`);
+           CREATE TABLE temp.facts_calls (id TEXT PRIMARY KEY, lastCallAt, lastContactAt, lastAttemptAt) WITHOUT ROWID;`);
   db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
   db.prepare(`INSERT INTO temp.facts_complaints ${COMPLAINT_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
   db.prepare(`INSERT INTO temp.facts_calls ${CALL_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });

@@ -2,6 +2,7 @@
 // add the next number. The highest number is the schema version this build understands.
 import { sql as initial } from './001_initial.js';
 import { sql as plans } from './002_plans.js';
+import { sql as calls } from './003_calls.js';
 
 export interface Migration {
   version: number;
@@ -12,6 +13,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'plans', sql: plans },
+  { version: 3, name: 'calls', sql: calls },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

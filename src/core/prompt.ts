@@ -1,0 +1,75 @@
+// Every question the program asks goes through this one small wrapper, so that the call screen can
+// be driven by tests with scripted answers and by people through a terminal alike.
+//
+// Questions are line-based (type, then Enter): agents type digits and short words all day, and a
+// line is what a pseudo-terminal test can send reliably. Ctrl-C and Ctrl-D (or a closed terminal)
+// end the session with Interrupted; whatever was saved before stays saved.
+import readline from 'node:readline';
+
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+export interface Prompter {
+  /** Shows `question` and resolves with the line typed (trimmed). Rejects with Interrupted. */
+  ask(question: string): Promise<string>;
+  /** Writes lines of the screen. */
+  say(...lines: string[]): void;
+  close(): void;
+}
+
+export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Prompter {
+  const rl = readline.createInterface({ input, output, terminal: true, historySize: 0 });
+  let pending: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
+  let ended = false;
+  const end = () => {
+    ended = true;
+    const waiting = pending;
+    pending = null;
+    waiting?.reject(new Interrupted());
+  };
+  rl.on('SIGINT', () => {
+    rl.close();
+  });
+  rl.on('close', end);
+  rl.on('line', (line) => {
+    const waiting = pending;
+    pending = null;
+    waiting?.resolve(line.trim());
+  });
+  return {
+    ask(question) {
+      if (ended) return Promise.reject(new Interrupted());
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        rl.setPrompt(question);
+        rl.prompt();
+      });
+    },
+    say(...lines) {
+      output.write(lines.map((line) => line + '\n').join(''));
+    },
+    close() {
+      rl.close();
+    },
+  };
+}
+
+/** A prompter that answers from a list (tests): each ask() takes the next line; running out is Interrupted. */
+export function scriptedPrompter(lines: string[], transcript: string[] = []): Prompter {
+  const queue = [...lines];
+  return {
+    ask(question) {
+      transcript.push(question);
+      const next = queue.shift();
+      return next === undefined ? Promise.reject(new Interrupted()) : Promise.resolve(next.trim());
+    },
+    say(...lines) {
+      transcript.push(...lines);
+    },
+    close() {},
+  };
+}
