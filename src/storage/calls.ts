@@ -57,7 +57,7 @@ export function claimNext(db: Db, p: ClaimParams): ClaimedItem | undefined {
         .prepare(
           `SELECT ${ITEM} FROM plan_items p
             WHERE p.plan_date = @date AND p.agent = @agent
-              AND (p.status = 'pending' OR (p.status = 'claimed' AND (p.claimed_at < @staleBefore OR p.claimed_by = @agent)))
+              AND (p.status = 'pending' OR (p.status = 'claimed' AND p.claimed_at < @staleBefore))
               AND NOT EXISTS (SELECT 1 FROM plan_items q WHERE q.customer_id = p.customer_id AND q.id <> p.id
                                  AND q.${LIVE_CLAIM})
             ORDER BY p.urgent DESC, p.position, p.id LIMIT 1`,
