@@ -486,7 +486,10 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     // full; the rest is counted, and kept on the next working day's list when it would not come
     // back by itself (a window that closes, a one-off reason).
     const place = (draft: Draft) => {
-      const pinned = draft.pinnedAgent && draft.scenario === 'callback' ? agents.find((a) => a.name === draft.pinnedAgent) : undefined;
+      // A callback is a promise: its agent takes it even when full. A retry goes back to the agent
+      // who tried, when they have room.
+      const own = draft.pinnedAgent ? agents.find((a) => a.name === draft.pinnedAgent) : undefined;
+      const pinned = draft.scenario === 'callback' || (draft.scenario === 'retry' && own && own.assigned < own.capacity) ? own : undefined;
       const agent = pinned ?? agents.filter((a) => a.assigned < a.capacity).sort((a, b) => a.assigned / a.capacity - b.assigned / b.capacity)[0];
       if (!agent) {
         rolledOverCount++;

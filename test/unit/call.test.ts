@@ -179,7 +179,7 @@ describe('outcomes and what follows', () => {
     plan('2026-11-23');
     const first = recordWholeCall(session('2026-11-23'), { outcome: 'no-answer' });
     expect(first.followUp).toMatchObject({ item: 'done', result: 'retry', attempts: 1, retryOn: '2026-11-24' });
-    expect(onList('2026-11-24', 'A')).toMatchObject({ scenario: 'retry', agent: '小王' });
+    expect(onList('2026-11-24', 'A', ['小李', '小王'])).toMatchObject({ scenario: 'retry', agent: '小王' });
     expect(recordWholeCall(session('2026-11-24'), { outcome: 'busy' }).followUp).toMatchObject({ result: 'retry', attempts: 2, retryOn: '2026-11-25' });
     expect(onList('2026-11-25', 'A')?.scenario).toBe('retry');
     const third = recordWholeCall(session('2026-11-25'), { outcome: 'no-answer' });
