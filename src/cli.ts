@@ -19,6 +19,8 @@ import { planCommand } from './commands/plan.js';
 import { scriptsCommand } from './commands/scripts.js';
 import { callCommand } from './commands/call.js';
 import { callsCommand } from './commands/calls.js';
+import { issuesCommand } from './commands/issues.js';
+import { reportCommand } from './commands/report.js';
 import { mapSqliteError, resolveDbPath } from './storage/db.js';
 
 export const EXIT_BUG = 70;
@@ -50,6 +52,8 @@ export function buildProgram(ctx: Context): Command {
   program.addCommand(planCommand(ctx));
   program.addCommand(callCommand(ctx));
   program.addCommand(callsCommand(ctx));
+  program.addCommand(issuesCommand(ctx));
+  program.addCommand(reportCommand(ctx));
   program.addCommand(scriptsCommand(ctx));
   return program;
 }

@@ -7,7 +7,7 @@
 // every HEARTBEAT_MS, so only a claim whose process is gone can time out and pass to someone else.
 import { ISSUE_LEVEL1, PRIORITIES, type IssueLevel1 } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import type { Prompter } from '../core/prompt.js';
+import { Interrupted, type Prompter } from '../core/prompt.js';
 import {
   beginCall,
   callTime,
@@ -130,7 +130,11 @@ async function workItem(
     if (resuming) {
       screen.say(t('screen.resuming'));
     } else {
-      const chosen = await askOutcome(s, screen);
+      const chosen = await stopping(askOutcome(s, screen), () => {
+        // Ctrl-C before the number was dialled: nothing to resume, so the customer goes back on
+        // the list at once (as with q) instead of staying held until the claim times out.
+        write(() => dropClaim(s, item));
+      });
       if (chosen === 'quit') {
         write(() => dropClaim(s, item));
         screen.say(t('screen.putBack', { name: card.name }));
@@ -147,13 +151,30 @@ async function workItem(
       issues = await askIssues(s, screen, write, id, item.customerId);
       screen.say('', t('screen.closing'), `  ${fillText(script.closing, card.vars)}`);
     }
-    const notes = outcome === 'do-not-call' ? null : (await screen.ask(t('screen.note'))) || null;
+    const notes =
+      outcome === 'do-not-call'
+        ? null
+        : (await stopping(screen.ask(t('screen.note')), () => {
+            // Ctrl-C at the note of an attempt that did not reach the customer: the outcome the
+            // agent entered is saved (a reached call stays open, to resume).
+            if (callId === undefined) write(() => finishCall(s, item, outcome, { startedAt, callbackAt, notes: null }));
+          })) || null;
     const done = write(() => finishCall(s, item, outcome, { callId, startedAt, callbackAt, notes }));
     const saved = callId === undefined ? undefined : savedSoFar(s, callId);
     screen.say('', summaryLine(card.name, done.followUp, saved?.answers.get('satisfaction'), saved?.issues.length ?? issues.length));
     return 'ended';
   } finally {
     clearInterval(heartbeat);
+  }
+}
+
+/** Runs `onStop` when the agent stops (Ctrl-C, closed input) while `asked` is pending; the stop goes on up. */
+async function stopping<T>(asked: Promise<T>, onStop: () => void): Promise<T> {
+  try {
+    return await asked;
+  } catch (error) {
+    if (error instanceof Interrupted) onStop();
+    throw error;
   }
 }
 
@@ -220,7 +241,11 @@ function showCard(s: CallSession, screen: Prompter, item: ClaimedItem, script: S
     t('screen.issues', {
       issues:
         card.issues
-          .map((i) => `#${i.id} ${i.priority} ${t(`issue.l1.${i.level1}` as MessageId)}${i.level2 ? '/' + level2Label(i.level2) : ''}${i.dueBy ? ' ' + t('screen.dueBy', { date: i.dueBy }) : ''}`)
+          .map(
+            (i) =>
+              `#${i.id} ${i.priority} ${t(`issue.l1.${i.level1}` as MessageId)}${i.level2 ? '/' + level2Label(i.level2) : ''} "${i.words}"` +
+              (i.status === 'resolved' ? ` ${t('screen.issueResolved', { resolution: i.resolution ?? '' })}` : i.dueBy ? ` ${t('screen.dueBy', { date: i.dueBy })}` : ''),
+          )
           .join('; ') || none,
     }),
     t('screen.preferred', { time: c.preferredTime ?? none }),
@@ -237,7 +262,8 @@ function showCard(s: CallSession, screen: Prompter, item: ClaimedItem, script: S
     orderDay: String(params.day ?? firstOrder?.orderedAt.slice(0, 10) ?? ''),
     product: firstOrder?.product ?? '',
     complaint: String(params.category || complaint?.category || params.complaint || ''),
-    issue: card.issues[0]?.words ?? '',
+    // A confirmation call is about the issue its item names; otherwise the first open one.
+    issue: (card.issues.find((i) => item.scenario === 'confirmation' && String(i.id) === item.ref) ?? card.issues[0])?.words ?? '',
   };
   lines.push(t('screen.opening'), `  ${fillText(script.opening, vars)}`, t('screen.identity'), `  ${fillText(script.identity, vars)}`, '');
   for (const line of lines) screen.say(line);

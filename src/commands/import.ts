@@ -1,13 +1,15 @@
-// followup import customers|orders|complaints FILE
+// followup import customers|orders|complaints FILE, and followup import calls FILE (a filled-in call list)
 import fs from 'node:fs';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { ProgressBar } from '../core/output.js';
+import { importCalls, parseSheetMap, type CallsImportResult } from '../import/calls.js';
 import { parseKind } from '../domain/columns.js';
 import { parseDelimiter, parseEncoding } from '../import/decode.js';
 import { importExport, openInput, type ImportResult } from '../import/importer.js';
 import { t } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
+import { openExistingDatabase } from './common.js';
 
 interface ImportFlags {
   encoding?: string;
@@ -35,6 +37,7 @@ export function importCommand(ctx: Context) {
     .addHelpText('after', '\n' + t('import.examples'))
     .action(async (kindArg: string, file: string, flags: ImportFlags) => {
       // Validate every flag before touching the database or the file.
+      if (kindArg.trim().toLowerCase() === 'calls') return importCallList(ctx, file, flags);
       const kind = parseKind(kindArg);
       const encoding = flags.encoding === undefined ? undefined : parseEncoding(flags.encoding);
       const delimiter = flags.delimiter === undefined ? undefined : parseDelimiter(flags.delimiter);
@@ -82,6 +85,42 @@ export function importCommand(ctx: Context) {
         if (!imported && !existed) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbPath + suffix, { force: true });
       }
     });
+}
+
+/** import calls: the call list of `plan --out`, filled in by the agents, into calls (the database must exist). */
+async function importCallList(ctx: Context, file: string, flags: ImportFlags): Promise<void> {
+  const encoding = flags.encoding === undefined ? undefined : parseEncoding(flags.encoding);
+  const delimiter = flags.delimiter === undefined ? undefined : parseDelimiter(flags.delimiter);
+  const map = flags.map ?? [];
+  parseSheetMap(map);
+  const config = ctx.config();
+  const input = openInput({ file, cwd: ctx.cwd });
+  const db = openExistingDatabase(ctx);
+  let result: CallsImportResult;
+  try {
+    result = await importCalls(db, {
+      file,
+      input,
+      config,
+      lang: ctx.lang,
+      encoding,
+      delimiter,
+      map,
+      rejectsFile: flags.rejects,
+      dryRun: flags.dryRun,
+      cwd: ctx.cwd,
+    });
+  } finally {
+    db.close();
+  }
+  if (flags.json) {
+    ctx.out.data(JSON.stringify(result));
+    return;
+  }
+  const { file: name, rows, inserted, updated, unchanged, skipped, rejected } = result;
+  ctx.out.info(t('sheet.summary', { file: name, rows, inserted, updated, unchanged, skipped, rejected }));
+  if (result.rejectsFile) ctx.out.warn(t('import.rejectsWritten', { count: result.rejected, path: result.rejectsFile }));
+  if (result.dryRun) ctx.out.info(t('import.summaryDryRun'));
 }
 
 function report(ctx: Context, result: ImportResult, json: boolean): void {

@@ -24,7 +24,7 @@ interface PlanFlags {
 
 /**
  * The columns of the CSV call list, in order. The headers are these messages in the user's language;
- * `followup import calls` reads a filled-in list back by them, in either language. The last three
+ * `followup import calls` reads a filled-in list back by them, in either language. The last four
  * are left empty for the agent.
  */
 export const CALL_LIST_COLUMNS = [
@@ -42,6 +42,7 @@ export const CALL_LIST_COLUMNS = [
   'plan.csv.reason',
   'plan.csv.outcome',
   'plan.csv.satisfaction',
+  'plan.csv.callbackAt',
   'plan.csv.notes',
 ] as const satisfies readonly MessageId[];
 
@@ -124,9 +125,10 @@ function csvRow(date: string, item: CallListItem, full: boolean) {
     item.urgent ? t('plan.csv.urgentYes') : '',
     item.dueBy,
     item.reason,
-    '',
-    '',
-    '',
+    '', // outcome
+    '', // satisfaction
+    '', // callback at
+    '', // notes
   ];
 }
 
@@ -161,6 +163,7 @@ function toJson(list: CallList, full: boolean) {
     rolledTo: list.rolledTo,
     counts: counts(list),
     uncoveredYears: list.uncoveredYears,
+    overdueIssues: list.overdueIssues,
   };
 }
 
@@ -180,6 +183,7 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
   lines.push('', t('plan.byAgent'));
   lines.push(...renderTable(null, list.agents.map((a) => [a.name, `${a.assigned} / ${a.capacity}`]), { indent: 2, align: ['left', 'right'] }));
   lines.push('', list.rolledOverCount > 0 ? t('plan.rolledOver', { count: list.rolledOverCount, day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
+  if (list.overdueIssues > 0) lines.push('', colour.bold(t('plan.overdueIssues', { count: list.overdueIssues })));
 
   // Each agent's list: today's agents in order, then anyone else holding an item (claimed before a re-plan).
   const names = [...list.agents.map((a) => a.name)];

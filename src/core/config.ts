@@ -53,6 +53,8 @@ export interface ScenarioSettings {
   'first-experience': DayWindow;
   'vip-care': { enabled: boolean; everyDays: number };
   survey: { enabled: boolean; everyDays: number };
+  /** The confirmation call after an issue raised on a call is resolved (闭环回访). */
+  confirmation: { enabled: boolean; withinWorkingDays: number };
 }
 
 /** Level-1 issue categories (问题一级分类): no overlaps, fixed ids. */
@@ -155,6 +157,7 @@ export function defaultConfig(lang: Lang = currentLang()): Config {
       'first-experience': { enabled: true, fromDays: 3, toDays: 10 },
       'vip-care': { enabled: true, everyDays: 30 },
       survey: { enabled: false, everyDays: 90 },
+      confirmation: { enabled: true, withinWorkingDays: 3 },
     },
     contact: {
       minDaysBetween: 30,
@@ -317,6 +320,13 @@ const SCHEMA: Spec = {
           ),
           'vip-care': f({ kind: 'map', fields: { enabled: ENABLED, everyDays: f(days(1), 'init.c.vipCareEvery') } }, 'init.c.vipCare'),
           survey: f({ kind: 'map', fields: { enabled: ENABLED, everyDays: f(days(1), 'init.c.surveyEvery') } }, 'init.c.survey'),
+          confirmation: f(
+            {
+              kind: 'map',
+              fields: { enabled: ENABLED, withinWorkingDays: f({ kind: 'int', unit: 'workingDays', min: 0 }, 'init.c.confirmationWithin') },
+            },
+            'init.c.confirmation',
+          ),
         },
       },
       'init.c.scenarios',

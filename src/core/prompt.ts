@@ -24,9 +24,14 @@ export interface Prompter {
 export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Prompter {
   const rl = readline.createInterface({ input, output, terminal: true, historySize: 0 });
   let pending: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
+  // Lines typed ahead, before the question they answer was asked (fast typing, or keys pressed
+  // while a write waited for the database): kept in order for the next questions, as a shell would.
+  // Not an empty one: an Enter pressed while waiting must not decline a question nobody has read.
+  const typedAhead: string[] = [];
   let ended = false;
   const end = () => {
     ended = true;
+    typedAhead.length = 0; // Ctrl-C means stop now, not after the answers typed ahead
     const waiting = pending;
     pending = null;
     waiting?.reject(new Interrupted());
@@ -38,10 +43,17 @@ export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, outpu
   rl.on('line', (line) => {
     const waiting = pending;
     pending = null;
-    waiting?.resolve(line.trim());
+    if (waiting) waiting.resolve(line.trim());
+    else if (line.trim() !== '') typedAhead.push(line.trim());
   });
   return {
     ask(question) {
+      const ahead = typedAhead.shift();
+      if (ahead !== undefined) {
+        // Shown with its answer, so the screen reads as if it had been typed there.
+        output.write(`${question}${ahead}\n`);
+        return Promise.resolve(ahead);
+      }
       if (ended) return Promise.reject(new Interrupted());
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };

@@ -34,6 +34,8 @@ import {
   saveIssue,
   startCall,
   unansweredAttempts,
+  ownIdleClaims,
+  unclaim,
   callsOn,
   listProgress,
   type CallOfDay,
@@ -42,6 +44,7 @@ import {
   type FlagChange,
   type IssueRow,
 } from '../storage/calls.js';
+import { closeIssue, reopenIssue } from '../storage/issues.js';
 import { addDays, isIsoDate, type WorkingCalendar } from './calendar.js';
 import { calendarFrom } from './plan.js';
 import { loadScript, questionApplies, SATISFACTION, type Answer, type Answers, type Question, type Script } from './scripts.js';
@@ -359,6 +362,8 @@ export interface FollowUp {
   /** This attempt used up the last one allowed. */
   unreachable: boolean;
   flags: FlagChange | null;
+  /** A completed confirmation call: the issue it confirmed (closed) or reopened. */
+  issue?: { id: number; result: 'confirmed' | 'reopened' };
 }
 
 /** What an outcome leads to, given the customer's unanswered attempts before this one. */
@@ -416,8 +421,19 @@ export function scriptFor(s: CallSession, scenario: string): Script {
   return loadScript(scenario, s.lang, s.config.scriptsDir);
 }
 
+/**
+ * The agent's next customer. First, the agent's own claims whose process is gone (a screen closed
+ * or killed before dialling) go back on the list at once rather than after the claim timeout; a
+ * claim with a call in progress stays, to be resumed.
+ */
 export function nextItem(s: CallSession): ClaimedItem | undefined {
-  return claimNext(s.db, claimParams(s.config, s.agent, s.date, s.clock()));
+  const now = s.clock();
+  return s.db.transaction(() => {
+    for (const claim of ownIdleClaims(s.db, s.date, s.agent)) {
+      if (!ownerAlive(claim.claimOwner, claim.claimedAt, now)) unclaim(s.db, claim.id, now.toISOString());
+    }
+    return claimNext(s.db, claimParams(s.config, s.agent, s.date, now));
+  }).immediate();
 }
 
 /** Claims one customer's item on the list, or explains (a UserError) why the agent cannot call them now. */
@@ -521,8 +537,26 @@ export function finishCall(
       { id: item.id, status: followUp.item, result: followUp.result, now: s.clock().toISOString() },
       followUp.flags,
     );
+    if (item.scenario === 'confirmation' && outcome === 'completed' && item.ref !== null) {
+      const id = Number(item.ref);
+      const result = confirmationResult(answersOf(s.db, callId));
+      if (result === 'confirmed') closeIssue(s.db, id, endedAt);
+      else reopenIssue(s.db, id);
+      followUp.issue = { id, result };
+    }
     return { callId, followUp };
   }).immediate();
+}
+
+/**
+ * What a completed confirmation call says about the fix: the customer's answer to "is it really
+ * solved?" (`fixed`), or, when they did not say, their satisfaction with it (4–5 confirms).
+ */
+export function confirmationResult(answers: ReadonlyMap<string, unknown>): 'confirmed' | 'reopened' {
+  const fixed = answers.get('fixed');
+  if (typeof fixed === 'boolean') return fixed ? 'confirmed' : 'reopened';
+  const satisfaction = answers.get(SATISFACTION);
+  return typeof satisfaction === 'number' && satisfaction >= 4 ? 'confirmed' : 'reopened';
 }
 
 /** Gives up a call in progress: it keeps its answers, has no outcome, and its item goes back on the list. */

@@ -41,6 +41,7 @@ import {
 } from '../storage/plans.js';
 import type { CustomerFacts } from '../storage/segments.js';
 import { addDays, daysBetween, workingCalendar, type WorkingCalendar } from './calendar.js';
+import { countOverdue, resolvedIssues } from '../storage/issues.js';
 import { segmentParams, segmentsOf, type SegmentId, type SegmentRules } from './segments.js';
 import { formatYuan } from './values.js';
 
@@ -161,6 +162,8 @@ export interface CallList {
   /** Years the calendar does not cover that a due date reached. */
   uncoveredYears: number[];
   agents: { name: string; capacity: number; assigned: number }[];
+  /** Open issues past the deadline promised to the customer on day D: they stand out in the summary. */
+  overdueIssues: number;
 }
 
 /** How many of the items that did not fit are returned in full (all are counted and kept). */
@@ -179,7 +182,7 @@ export function planContext(db: Db, config: Config, date: string): PlanContext {
 }
 
 function enabledScenarios(config: Config): Set<string> {
-  const on = new Set<string>(['callback', 'retry', 'confirmation']);
+  const on = new Set<string>(['callback', 'retry']);
   for (const [id, settings] of Object.entries(config.scenarios)) if (settings.enabled) on.add(id);
   return on;
 }
@@ -223,6 +226,23 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   const rows: ReasonRow[] = enabled.has('complaint-resolved')
     ? resolvedComplaints(db, windows, onlyCustomer).map((c) => toRow(resolvedReason(ctx, c), c.customerId, c.anchor))
     : [];
+  if (enabled.has('confirmation')) {
+    // An issue resolved by its department: call the customer to confirm the fix (闭环回访).
+    const within = config.scenarios.confirmation.withinWorkingDays;
+    for (const issue of resolvedIssues(db, addDays(date, 1), onlyCustomer)) {
+      const dueBy = workingDaysAfter(calendar, issue.anchor, within);
+      const reason: Reason = {
+        scenario: 'confirmation',
+        ref: String(issue.id),
+        urgent: false,
+        dueBy: dueBy < date ? date : dueBy,
+        status: 'due',
+        agent: null,
+        params: { issue: `#${issue.id}`, level1: issue.level1, day: issue.anchor, words: issue.words },
+      };
+      rows.push(toRow(reason, issue.customerId, issue.anchor));
+    }
+  }
   if (enabled.has('retry')) {
     for (const r of unansweredCustomers(db, addDays(date, 1), onlyCustomer)) {
       const next = workingDaysAfter(calendar, r.lastAttemptAt.slice(0, 10), config.contact.retryAfterWorkingDays);
@@ -396,6 +416,7 @@ export function reasonText(reason: StoredReason): string {
   const params: Record<string, string | number> = { ...reason.params };
   if (typeof params.amountFen === 'number') params.amount = formatYuan(params.amountFen);
   if (typeof params.spendFen === 'number') params.spend = formatYuan(params.spendFen);
+  if (typeof params.level1 === 'string') params.category = t(`issue.l1.${params.level1}` as MessageId);
   if (params.last === '' || params.last === null || params.last === undefined) params.last = t('word.never');
   return t(`reason.${reason.scenario}` as MessageId, params);
 }
@@ -440,6 +461,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       rolledTo: null,
       uncoveredYears: [...calendar.uncoveredYears].sort(),
       agents,
+      overdueIssues: countOverdue(db, date),
     };
   }
 
@@ -634,6 +656,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     rolledTo: rolledOverCount > 0 ? rolledTo : null,
     uncoveredYears: [...calendar.uncoveredYears].sort(),
     agents,
+    overdueIssues: countOverdue(db, date),
   };
 }
 

@@ -192,23 +192,29 @@ class Batch {
  * and import them again. Created on the first reject only, readable by its owner only (it holds
  * phone numbers).
  */
-class RejectsWriter {
+export class RejectsWriter {
   count = 0;
   path: string | null = null;
   private fd: number | null = null;
-  private mapping: HeaderMapping | undefined;
+  private mapping: Pick<HeaderMapping, 'headers' | 'fieldIndex'> | undefined;
+  private label: (field: string) => string = fieldLabel;
 
   constructor(private readonly target: string) {}
 
-  setHeader(mapping: HeaderMapping): void {
+  /**
+   * The file's header, and where each field is in it. `label` names a field the file has no column
+   * for (default: the CRM fields' names); `import calls` passes its own.
+   */
+  setHeader(mapping: Pick<HeaderMapping, 'headers' | 'fieldIndex'>, label: (field: string) => string = fieldLabel): void {
     this.mapping = mapping;
+    this.label = label;
   }
 
   /** The export's own name for the column at fault: what the user sees in Excel. */
   private columnName(field: string | null): string {
     if (field === null) return '';
     const index = this.mapping?.fieldIndex.get(field);
-    return index === undefined ? fieldLabel(field) : this.mapping!.headers[index];
+    return index === undefined ? this.label(field) : this.mapping!.headers[index];
   }
 
   add(line: number, reject: RowReject, record: string[]): void {

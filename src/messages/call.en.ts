@@ -124,6 +124,7 @@ export const callEn = {
   'screen.complaints': 'Open complaints: {complaints}',
   'screen.calls': 'Previous calls: {calls}',
   'screen.issues': 'Open issues: {issues}',
+  'screen.issueResolved': '(resolved: {resolution}; confirm the fix with the customer)',
   'screen.dueBy': 'due {date}',
   'screen.sat': 'satisfaction {n}',
   'screen.preferred': 'Preferred contact time: {time}',

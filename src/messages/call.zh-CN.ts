@@ -125,6 +125,7 @@ export const callZhCN: Record<keyof typeof callEn, string> = {
   'screen.complaints': '未解决投诉：{complaints}',
   'screen.calls': '以往回访：{calls}',
   'screen.issues': '未关闭问题：{issues}',
+  'screen.issueResolved': '（已解决：{resolution}；请与客户确认处理结果）',
   'screen.dueBy': '{date} 前',
   'screen.sat': '满意度 {n}',
   'screen.preferred': '方便联系的时间：{time}',

@@ -165,6 +165,7 @@ export const commandsEn = {
   'plan.csv.reason': 'reason',
   'plan.csv.outcome': 'outcome',
   'plan.csv.satisfaction': 'satisfaction (1-5)',
+  'plan.csv.callbackAt': 'callback at (YYYY-MM-DD HH:MM)',
   'plan.csv.notes': 'notes',
   'plan.csv.urgentYes': 'yes',
 } as const;

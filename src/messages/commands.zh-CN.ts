@@ -165,6 +165,7 @@ export const commandsZhCN: Record<keyof typeof commandsEn, string> = {
   'plan.csv.reason': '回访原因',
   'plan.csv.outcome': '回访结果',
   'plan.csv.satisfaction': '满意度（1-5）',
+  'plan.csv.callbackAt': '回拨时间（YYYY-MM-DD HH:MM）',
   'plan.csv.notes': '备注',
   'plan.csv.urgentYes': '是',
 };

@@ -107,6 +107,8 @@ export const configEn = {
   'init.c.vipCareEvery': 'once every this many days',
   'init.c.survey': 'satisfaction survey (满意度调研), off by default',
   'init.c.surveyEvery': 'once every this many days per customer',
+  'init.c.confirmation': 'Confirmation (闭环回访): once an issue raised on a call is resolved, call the customer to confirm the fix.',
+  'init.c.confirmationWithin': 'call within this many working days of the resolution',
   'init.c.contact': 'Contact rules: do not call the same customer too often (do-not-call is always respected).',
   'init.c.minDaysBetween': 'at most one follow-up per customer in this many days',
   'init.c.exempt': 'scenarios this interval does not apply to',

@@ -105,6 +105,8 @@ export const configZhCN: Record<keyof typeof configEn, string> = {
   'init.c.vipCareEvery': '每隔这么多天一次',
   'init.c.survey': '满意度调研，默认关闭',
   'init.c.surveyEvery': '每位客户每隔这么多天一次',
+  'init.c.confirmation': '闭环回访：回访中记录的问题解决后，致电客户确认处理结果。',
+  'init.c.confirmationWithin': '在问题解决后这么多个工作日内回访',
   'init.c.contact': '联系规则：不要过于频繁地打扰同一位客户（拒绝回访的客户一律不打）。',
   'init.c.minDaysBetween': '每位客户在这么多天内最多回访一次',
   'init.c.exempt': '不受上述间隔限制的场景',

@@ -1,11 +1,14 @@
 // The English message catalog. Every word the tool shows comes from here or from zh-CN.ts,
 // which must have exactly the same ids (the compiler checks it). `{name}` is filled in by t().
 // Areas with many messages keep them in their own file (config.en.ts …), spread in here.
+import { reportEn } from './report.en.js';
+import { issuesEn } from './issues.en.js';
 import { callEn } from './call.en.js';
 import { configEn } from './config.en.js';
 import { planEn } from './plan.en.js';
 import { commandsEn } from './commands.en.js';
 import { scriptsEn } from './scripts.en.js';
+import { sheetEn } from './sheet.en.js';
 
 export const en = {
   ...configEn,
@@ -13,6 +16,9 @@ export const en = {
   ...commandsEn,
   ...scriptsEn,
   ...callEn,
+  ...issuesEn,
+  ...reportEn,
+  ...sheetEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':
@@ -27,10 +33,11 @@ export const en = {
   'help.command': 'show help for a command',
 
   // --- import
-  'import.description': 'Import a CRM export (CSV) into the database. KIND is customers, orders or complaints; FILE is a path or - for stdin.',
+  'import.description':
+    'Import a CRM export (CSV) into the database, or a call list filled in by the agents. KIND is customers, orders, complaints or calls; FILE is a path or - for stdin.',
   'import.examples':
-    'Examples:\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --rejects orders-bad.csv\n  $ followup import complaints - --encoding gbk < tickets.csv\n  $ followup import customers export.csv --map "会员号=id" --map "VIP等级=tier" --dry-run\n\nImport customers first: orders and complaints for an unknown customer are rejected.',
-  'import.arg.kind': 'what the file holds: customers, orders or complaints',
+    'Examples:\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --rejects orders-bad.csv\n  $ followup import complaints - --encoding gbk < tickets.csv\n  $ followup import customers export.csv --map "会员号=id" --map "VIP等级=tier" --dry-run\n  $ followup import calls 今日回访.csv\n\nImport customers first: orders and complaints for an unknown customer are rejected.\nimport calls reads back the list written by followup plan --out FILE once the agents have filled in its outcome, satisfaction, callback at and notes columns (Excel may save it again as GBK, UTF-8 or Unicode text). Rows without an outcome are skipped; importing the same file again changes nothing.',
+  'import.arg.kind': 'what the file holds: customers, orders, complaints, or calls (a filled-in call list)',
   'import.arg.file': 'the CSV file, or - to read standard input',
   'import.option.encoding': 'force the encoding: utf8, utf16le, gbk, gb18030 (default: detected)',
   'import.option.delimiter': 'force the delimiter: comma, tab, semicolon or the character (default: detected)',
@@ -47,7 +54,7 @@ export const en = {
   'import.merging': 'Saving {rows} rows…',
 
   // --- import: user errors
-  'error.kind': 'Unknown import kind "{kind}". Use one of: customers, orders, complaints.',
+  'error.kind': 'Unknown import kind "{kind}". Use one of: customers, orders, complaints, calls.',
   'error.fileNotFound': 'File not found: {path}. Check the path, or use - to read from standard input.',
   'error.fileIsDirectory': '{path} is a folder, not a file. Give the path of the CSV export.',
   'error.fileUnreadable': 'Cannot read {path}: {reason}.',

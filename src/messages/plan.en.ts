@@ -28,7 +28,7 @@ export const planEn = {
   'reason.survey': 'satisfaction survey: every {every} days (last call {last})',
   'reason.callback': 'callback the customer asked for: {day} {time}',
   'reason.retry': 'retry: {attempts} unanswered attempt(s), the last on {last}',
-  'reason.confirmation': 'confirmation: issue {issue} was fixed; is the customer satisfied?',
+  'reason.confirmation': 'confirmation: issue {issue} ({category}: "{words}") was resolved on {day}; is the customer satisfied?',
   'scenario.after-sale': 'after-sale',
   'scenario.complaint-open': 'complaint (open)',
   'scenario.complaint-resolved': 'complaint resolved',

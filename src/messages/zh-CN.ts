@@ -1,9 +1,12 @@
 // 简体中文消息目录。与 en.ts 的键完全一致（由编译器检查）。`{name}` 由 t() 填入。
+import { reportZhCN } from './report.zh-CN.js';
+import { issuesZhCN } from './issues.zh-CN.js';
 import { callZhCN } from './call.zh-CN.js';
 import { configZhCN } from './config.zh-CN.js';
 import { planZhCN } from './plan.zh-CN.js';
 import { commandsZhCN } from './commands.zh-CN.js';
 import { scriptsZhCN } from './scripts.zh-CN.js';
+import { sheetZhCN } from './sheet.zh-CN.js';
 import type { MessageId } from './en.js';
 
 export const zhCN: Record<MessageId, string> = {
@@ -12,6 +15,9 @@ export const zhCN: Record<MessageId, string> = {
   ...commandsZhCN,
   ...scriptsZhCN,
   ...callZhCN,
+  ...issuesZhCN,
+  ...reportZhCN,
+  ...sheetZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
     '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
@@ -24,10 +30,11 @@ export const zhCN: Record<MessageId, string> = {
   'option.version': '显示版本号',
   'help.command': '显示某个命令的帮助',
 
-  'import.description': '把 CRM 导出的 CSV 文件导入数据库。KIND 为 customers（客户）、orders（订单）或 complaints（投诉）；FILE 为文件路径，或用 - 表示标准输入。',
+  'import.description':
+    '把 CRM 导出的 CSV 文件或回访专员填写好的回访清单导入数据库。KIND 为 customers（客户）、orders（订单）、complaints（投诉）或 calls（回访清单）；FILE 为文件路径，或用 - 表示标准输入。',
   'import.examples':
-    '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --rejects 订单错误行.csv\n  $ followup import complaints - --encoding gbk < tickets.csv\n  $ followup import customers export.csv --map "会员号=id" --map "VIP等级=tier" --dry-run\n\n请先导入客户：客户不存在的订单和投诉会被拒收。',
-  'import.arg.kind': '文件内容：customers、orders 或 complaints',
+    '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --rejects 订单错误行.csv\n  $ followup import complaints - --encoding gbk < tickets.csv\n  $ followup import customers export.csv --map "会员号=id" --map "VIP等级=tier" --dry-run\n  $ followup import calls 今日回访.csv\n\n请先导入客户：客户不存在的订单和投诉会被拒收。\nimport calls 读回 followup plan --out 文件 导出的清单，回访专员已填写其中的回访结果、满意度、回拨时间和备注列（Excel 另存为 GBK、UTF-8 或 Unicode 文本均可）。没有填写回访结果的行会被跳过；同一文件重复导入不会有任何改动。',
+  'import.arg.kind': '文件内容：customers、orders、complaints，或 calls（已填写的回访清单）',
   'import.arg.file': 'CSV 文件路径，或 - 表示从标准输入读取',
   'import.option.encoding': '指定编码：utf8、utf16le、gbk、gb18030（默认自动识别）',
   'import.option.delimiter': '指定分隔符：comma（逗号）、tab、semicolon（分号）或该字符本身（默认自动识别）',
@@ -43,7 +50,7 @@ export const zhCN: Record<MessageId, string> = {
   'import.detected': '读取 {file}：编码 {encoding}，分隔符 {delimiter}',
   'import.merging': '正在保存 {rows} 行…',
 
-  'error.kind': '未知的导入类型“{kind}”。可用：customers、orders、complaints。',
+  'error.kind': '未知的导入类型“{kind}”。可用：customers、orders、complaints、calls。',
   'error.fileNotFound': '找不到文件：{path}。请检查路径，或用 - 从标准输入读取。',
   'error.fileIsDirectory': '{path} 是文件夹而不是文件。请给出 CSV 导出文件的路径。',
   'error.fileUnreadable': '无法读取 {path}：{reason}。',

@@ -126,6 +126,25 @@ export function disownClaims(db: Db, owner: string): void {
   db.prepare(`UPDATE plan_items SET claim_owner = NULL WHERE status = 'claimed' AND claim_owner = ?`).run(owner);
 }
 
+/** The agent's claimed items of the day that no call in progress belongs to: candidates for a dead claim. */
+export function ownIdleClaims(db: Db, date: string, agent: string): { id: number; claimOwner: string | null; claimedAt: string | null }[] {
+  return db
+    .prepare(
+      `SELECT p.id, p.claim_owner AS claimOwner, p.claimed_at AS claimedAt FROM plan_items p
+        WHERE p.plan_date = ? AND p.agent = ? AND p.status = 'claimed' AND p.claimed_by = p.agent
+          AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.plan_item_id = p.id AND k.outcome IS NULL AND k.ended_at IS NULL)`,
+    )
+    .all(date, agent) as { id: number; claimOwner: string | null; claimedAt: string | null }[];
+}
+
+/** Puts a claimed item back on the list (its claim is dead). */
+export function unclaim(db: Db, id: number, now: string): void {
+  db.prepare(`UPDATE plan_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL, claim_owner = NULL, updated_at = ? WHERE id = ? AND status = 'claimed'`).run(
+    now,
+    id,
+  );
+}
+
 /** Is this item still claimed by this agent (nobody took it over after the claim died)? */
 export function holdsClaim(db: Db, itemId: number, agent: string): boolean {
   return db.prepare(`SELECT 1 FROM plan_items WHERE id = ? AND status = 'claimed' AND claimed_by = ?`).get(itemId, agent) !== undefined;
@@ -367,10 +386,20 @@ export function previousCalls(db: Db, customerId: string, exceptCall: number | n
 export function openIssuesOf(db: Db, customerId: string) {
   return db
     .prepare(
-      `SELECT id, level1, level2, priority, words, due_by AS dueBy, department, status FROM issues
+      `SELECT id, level1, level2, priority, words, due_by AS dueBy, department, status, resolution FROM issues
         WHERE customer_id = ? AND status IN ('open', 'resolved') ORDER BY id`,
     )
-    .all(customerId) as { id: number; level1: string; level2: string | null; priority: string; words: string; dueBy: string | null; department: string | null; status: string }[];
+    .all(customerId) as {
+    id: number;
+    level1: string;
+    level2: string | null;
+    priority: string;
+    words: string;
+    dueBy: string | null;
+    department: string | null;
+    status: string;
+    resolution: string | null;
+  }[];
 }
 
 // --- the day's progress -----------------------------------------------------------------------------

@@ -314,7 +314,7 @@ function exclusionSql(exempt: readonly string[]): string {
   const exemptList = exempt.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');
   return `CASE
            WHEN r.status = 'excluded' THEN r.exclusion
-           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning') AND f.lastAttemptAt >= r.anchor
+           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning', 'confirmation') AND f.lastAttemptAt >= r.anchor
              THEN 'already-followed-up'
            WHEN f.doNotCall THEN 'do-not-call'
            WHEN f.phone IS NULL THEN 'no-phone'
@@ -521,6 +521,8 @@ export interface NewPlanItem {
   ref: string | null;
   valueFen: number;
   rolledFrom: string | null;
+  /** The customer's segment ids when planned. */
+  segments?: string[];
 }
 
 /**
@@ -538,12 +540,13 @@ export function savePlan(
 ): void {
   const removeStale = db.prepare(`DELETE FROM plan_items WHERE id = ? AND status = 'pending'`);
   const upsert = db.prepare(
-    `INSERT INTO plan_items (plan_date, customer_id, scenario, urgent, due_by, agent, position, reasons, ref, value_fen, rolled_from, created_at, updated_at)
-     VALUES (@planDate, @customerId, @scenario, @urgent, @dueBy, @agent, @position, @reasons, @ref, @valueFen, @rolledFrom, @now, @now)
+    `INSERT INTO plan_items (plan_date, customer_id, scenario, urgent, due_by, agent, position, reasons, ref, value_fen, rolled_from, segments,
+                             created_at, updated_at)
+     VALUES (@planDate, @customerId, @scenario, @urgent, @dueBy, @agent, @position, @reasons, @ref, @valueFen, @rolledFrom, @segments, @now, @now)
      ON CONFLICT (plan_date, customer_id) DO UPDATE SET
        scenario = excluded.scenario, urgent = excluded.urgent, due_by = excluded.due_by, agent = excluded.agent,
        position = excluded.position, reasons = excluded.reasons, ref = excluded.ref, value_fen = excluded.value_fen,
-       rolled_from = excluded.rolled_from,
+       rolled_from = excluded.rolled_from, segments = excluded.segments,
        updated_at = CASE WHEN plan_items.scenario IS excluded.scenario AND plan_items.agent IS excluded.agent
                           AND plan_items.position IS excluded.position AND plan_items.reasons IS excluded.reasons
                          THEN plan_items.updated_at ELSE excluded.updated_at END
@@ -558,6 +561,6 @@ export function savePlan(
     }[];
     for (const row of stale) if (!keep.has(row.customerId)) removeStale.run(row.id);
     db.prepare(`DELETE FROM plan_items WHERE plan_date = ? AND status = 'pending' AND rolled_from = ?`).run(nextDate, date);
-    for (const item of [...items, ...overflow]) upsert.run({ ...item, urgent: item.urgent ? 1 : 0, now });
+    for (const item of [...items, ...overflow]) upsert.run({ ...item, urgent: item.urgent ? 1 : 0, segments: JSON.stringify(item.segments ?? []), now });
   }).immediate();
 }

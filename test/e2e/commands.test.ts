@@ -231,7 +231,7 @@ describe('followup plan', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
     expect(text.split('\r\n')[0]).toBe(
-      'item id,date,agent,position,customer id,name,phone,scenario id,scenario,urgent,due by,reason,outcome,satisfaction (1-5),notes',
+      'item id,date,agent,position,customer id,name,phone,scenario id,scenario,urgent,due by,reason,outcome,satisfaction (1-5),callback at (YYYY-MM-DD HH:MM),notes',
     );
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -250,7 +250,7 @@ describe('followup plan', () => {
   it('writes Chinese headers in Chinese', () => {
     expect(zh('plan', '--date', DATE, '--out', 'list.csv').code).toBe(0);
     const header = fs.readFileSync(path.join(dir, 'list.csv'), 'utf8').split('\r\n')[0];
-    expect(header).toBe('\uFEFF条目编号,日期,回访专员,序号,客户编号,姓名,电话,场景编号,场景,紧急,截止日期,回访原因,回访结果,满意度（1-5）,备注');
+    expect(header).toBe('\uFEFF条目编号,日期,回访专员,序号,客户编号,姓名,电话,场景编号,场景,紧急,截止日期,回访原因,回访结果,满意度（1-5）,回拨时间（YYYY-MM-DD HH:MM）,备注');
   });
 
   it('prints the summary and each agent\'s list', () => {

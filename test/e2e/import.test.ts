@@ -194,7 +194,7 @@ describe('followup import', () => {
     const cases: [string[], number, string][] = [
       [['import', 'customers', 'missing.csv'], 1, 'File not found: missing.csv. Check the path, or use - to read from standard input.\n'],
       [['import', 'customers', 'fixtures'], 1, 'fixtures is a folder, not a file. Give the path of the CSV export.\n'],
-      [['import', 'people', 'fixtures/customers.csv'], 2, 'Unknown import kind "people". Use one of: customers, orders, complaints.\n'],
+      [['import', 'people', 'fixtures/customers.csv'], 2, 'Unknown import kind "people". Use one of: customers, orders, complaints, calls.\n'],
       [['import', 'customers', 'fixtures/customers.csv', '--encoding', 'latin9'], 2, 'Unknown encoding "latin9". Use one of: utf8, utf16le, gbk, gb18030.\n'],
       [['import', 'customers'], 2, "Missing argument file. See 'followup import --help'.\n"],
       [['import', 'customers', 'fixtures/customers.csv', '--frobnicate'], 2, "Unknown option --frobnicate. See 'followup import --help'.\n"],

@@ -19,6 +19,8 @@ ALTER TABLE plan_items ADD COLUMN result TEXT;
 -- The process holding a claim, host:pid: on the same machine a claim whose process is gone is
 -- known to be dead at once (the agent's next followup call offers to resume it).
 ALTER TABLE plan_items ADD COLUMN claim_owner TEXT;
+-- The customer's segments when planned (JSON array of ids): reports break calls down by them.
+ALTER TABLE plan_items ADD COLUMN segments TEXT;
 
 -- The number that reached the wrong person: the flag holds while the customer's phone is still it,
 -- so a re-import with the corrected number clears it.

@@ -1,0 +1,96 @@
+// followup report --month YYYY-MM [--format text|md|csv|json|html|xlsx] [--out PATH]: the monthly review.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option } from 'commander';
+import { newCommand, type Context } from '../core/command.js';
+import { displayPath } from '../core/config.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { isMonth, monthReport } from '../domain/report.js';
+import { FORMATS, toCsv, toHtml, toMarkdown, toText, toXlsx, type Format } from '../report/formats.js';
+import { t } from '../messages/index.js';
+import { openExistingDatabase, parseDateFlag } from './common.js';
+
+interface ReportFlags {
+  month?: string;
+  format?: string;
+  out?: string;
+  date?: string;
+}
+
+const EXTENSIONS: Record<string, Format> = { '.txt': 'text', '.md': 'md', '.csv': 'csv', '.json': 'json', '.html': 'html', '.htm': 'html', '.xlsx': 'xlsx' };
+
+export function reportCommand(ctx: Context) {
+  return newCommand('report')
+    .description(t('report.description'))
+    .addOption(new Option('--month <YYYY-MM>', t('report.option.month')))
+    .addOption(new Option('--format <format>', t('report.option.format')))
+    .addOption(new Option('--out <file>', t('report.option.out')))
+    .addOption(new Option('--date <YYYY-MM-DD>', t('report.option.date')))
+    .addHelpText('after', '\n' + t('report.examples'))
+    .action(async (flags: ReportFlags) => {
+      const date = parseDateFlag(flags.date);
+      const month = flags.month?.trim() ?? date.slice(0, 7);
+      if (!isMonth(month)) throw new UsageError('report.badMonth', { value: flags.month ?? '' });
+      const out = flags.out === undefined ? undefined : checkOut(flags.out, ctx.cwd);
+      const format = chooseFormat(flags.format, out?.file);
+      if (format === 'xlsx' && !out && process.stdout.isTTY) throw new UsageError('report.xlsxNeedsOut');
+
+      const db = openExistingDatabase(ctx);
+      let report;
+      try {
+        report = monthReport(db, month, date);
+      } finally {
+        db.close();
+      }
+      const body: string | Buffer =
+        format === 'json'
+          ? JSON.stringify(report) + '\n'
+          : format === 'text'
+            ? toText(report) + '\n'
+            : format === 'md'
+              ? toMarkdown(report)
+              : format === 'csv'
+                ? toCsv(report)
+                : format === 'html'
+                  ? toHtml(report, ctx.lang)
+                  : await toXlsx(report);
+      if (out) {
+        writeAtomically(out.file, body);
+        ctx.out.info(t('report.wrote', { format, month, path: out.shown }));
+      } else if (typeof body === 'string') process.stdout.write(body);
+      else process.stdout.write(body);
+    });
+}
+
+function chooseFormat(flag: string | undefined, file: string | undefined): Format {
+  if (flag !== undefined) {
+    const format = flag.trim().toLowerCase();
+    if ((FORMATS as readonly string[]).includes(format)) return format as Format;
+    throw new UsageError('report.badFormat', { value: flag, ids: FORMATS.join(', ') });
+  }
+  const byExtension = file ? EXTENSIONS[path.extname(file).toLowerCase()] : undefined;
+  if (byExtension) return byExtension;
+  return process.stdout.isTTY ? 'text' : 'json';
+}
+
+function checkOut(value: string, cwd: string): { file: string; shown: string } {
+  const file = path.resolve(cwd, value);
+  const shown = displayPath(file, cwd);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+  if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
+  }
+  return { file, shown };
+}
+
+/** The whole file or nothing: written beside it, then renamed over it. */
+function writeAtomically(file: string, body: string | Buffer): void {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temp, body);
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw new UserError('report.cannotWrite', { path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+  }
+}

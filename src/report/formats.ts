@@ -1,0 +1,223 @@
+// The report's formats, all rendered from the same tables (tables.ts) except JSON, which is the
+// report object itself with stable keys.
+//
+//   text  terminal tables          md    Markdown tables
+//   csv   one file, a section per table, for Excel (UTF-8 BOM, formula-like cells neutralised)
+//   html  one self-contained file (no network), inline SVG charts, readable when printed
+//   xlsx  one sheet per table, rates formatted as percentages
+import { BOM, CRLF, csvCell } from '../core/csv.js';
+import { displayWidth, renderTable } from '../core/table.js';
+import { level2Label } from '../domain/call.js';
+import type { Report } from '../domain/report.js';
+import { SATISFIED_MARK } from '../domain/report.js';
+import { t, type MessageId } from '../messages/index.js';
+import { formatCell, rawCell, reportTables, type Kind, type Table } from './tables.js';
+
+export const FORMATS = ['text', 'md', 'csv', 'json', 'html', 'xlsx'] as const;
+export type Format = (typeof FORMATS)[number];
+
+const m = (id: string, params?: Record<string, string | number>) => t(id as MessageId, params);
+
+function heading(r: Report): string {
+  return m('report.title', { month: r.month, previous: r.previous.month, asOf: r.asOf });
+}
+
+/** The one-paragraph verdict under the title: satisfaction against the mark, coverage, overdue issues. */
+function verdict(r: Report): string {
+  const parts: string[] = [];
+  const share = r.satisfaction.satisfiedShare;
+  if (share === null) parts.push(m('report.verdict.noSatisfaction'));
+  else parts.push(m(share >= SATISFIED_MARK ? 'report.verdict.good' : 'report.verdict.below', { share: formatCell(share, 'rate'), mark: Math.round(SATISFIED_MARK * 100) }));
+  if (r.issues.overdue > 0) parts.push(m('report.verdict.overdue', { count: r.issues.overdue }));
+  return parts.join(' ');
+}
+
+const numeric = (kind: Kind) => kind !== 'text';
+
+export function toText(r: Report): string {
+  const lines = [heading(r), verdict(r)];
+  for (const table of reportTables(r)) {
+    lines.push('', table.title);
+    if (table.rows.length === 0) {
+      lines.push(`  ${m('report.empty')}`);
+      continue;
+    }
+    const rows = table.rows.map((row) => row.map((c, i) => formatCell(c, table.columns[i].kind)));
+    const align = table.columns.map((c, i) => (i > 0 && (numeric(c.kind) || table.id === 'summary') ? 'right' : 'left') as 'left' | 'right');
+    lines.push(...renderTable(table.columns.map((c) => c.label), rows, { indent: 2, align }));
+  }
+  return lines.join('\n');
+}
+
+const mdEscape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function toMarkdown(r: Report): string {
+  const lines = [`# ${heading(r)}`, '', verdict(r)];
+  for (const table of reportTables(r)) {
+    lines.push('', `## ${table.title}`, '');
+    if (table.rows.length === 0) {
+      lines.push(m('report.empty'));
+      continue;
+    }
+    lines.push(`| ${table.columns.map((c) => mdEscape(c.label)).join(' | ')} |`);
+    lines.push(`| ${table.columns.map((c, i) => (i > 0 && (numeric(c.kind) || table.id === 'summary') ? '---:' : '---')).join(' | ')} |`);
+    for (const row of table.rows) lines.push(`| ${row.map((c, i) => mdEscape(formatCell(c, table.columns[i].kind))).join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * CSV for Excel: each table is a section (its title, the header, the rows, a blank line). Numbers
+ * are written as numbers — rates as fractions (0.853), like the JSON — and text is neutralised.
+ */
+export function toCsv(r: Report): string {
+  const out: string[] = [];
+  const line = (cells: (string | number | null)[]) => cells.map(csvCell).join(',') + CRLF;
+  out.push(line([heading(r)]), line([m('report.csvNote')]), CRLF);
+  for (const table of reportTables(r)) {
+    out.push(line([table.title]), line(table.columns.map((c) => c.label)));
+    for (const row of table.rows) out.push(line(row.map((c, i) => rawCell(c, table.columns[i].kind).value)));
+    out.push(CRLF);
+  }
+  return BOM + out.join('');
+}
+
+// --- HTML ---------------------------------------------------------------------------------------
+
+const esc = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+
+/** Horizontal bars: one per label. */
+function barChart(id: string, title: string, data: { label: string; value: number }[]): string {
+  const max = Math.max(1, ...data.map((d) => d.value));
+  const labelWidth = Math.max(60, ...data.map((d) => displayWidth(d.label) * 7 + 10));
+  const barMax = 360;
+  const rowH = 24;
+  const height = data.length * rowH + 10;
+  const width = labelWidth + barMax + 60;
+  const bars = data
+    .map((d, i) => {
+      const y = 5 + i * rowH;
+      const w = Math.round((d.value / max) * barMax);
+      return `<text x="${labelWidth - 6}" y="${y + 16}" text-anchor="end">${esc(d.label)}</text>` +
+        `<rect x="${labelWidth}" y="${y + 4}" width="${w}" height="16" class="bar"/>` +
+        `<text x="${labelWidth + w + 6}" y="${y + 16}">${d.value}</text>`;
+    })
+    .join('');
+  return `<figure class="chart" id="${id}"><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${bars}</svg></figure>`;
+}
+
+/** Columns for the completed calls of each month, a line for the mean satisfaction (1–5). */
+function trendChart(r: Report): string {
+  const title = m('report.chart.trend');
+  const w = 560;
+  const h = 220;
+  const left = 40;
+  const bottom = 190;
+  const top = 20;
+  const step = (w - left - 20) / r.trend.length;
+  const maxCalls = Math.max(1, ...r.trend.map((x) => x.completed));
+  const parts: string[] = [`<line x1="${left}" y1="${bottom}" x2="${w - 10}" y2="${bottom}" class="axis"/>`];
+  const points: string[] = [];
+  r.trend.forEach((x, i) => {
+    const cx = left + step * i + step / 2;
+    const bh = Math.round((x.completed / maxCalls) * (bottom - top));
+    parts.push(`<rect x="${cx - step / 4}" y="${bottom - bh}" width="${step / 2}" height="${bh}" class="bar light"/>`);
+    parts.push(`<text x="${cx}" y="${bottom + 16}" text-anchor="middle">${esc(x.month)}</text>`);
+    parts.push(`<text x="${cx}" y="${bottom - bh - 4}" text-anchor="middle" class="small">${x.completed}</text>`);
+    if (x.satisfactionMean !== null) {
+      const y = bottom - ((x.satisfactionMean - 1) / 4) * (bottom - top);
+      points.push(`${cx},${y.toFixed(1)}`);
+      parts.push(`<circle cx="${cx}" cy="${y.toFixed(1)}" r="4" class="dot"/><text x="${cx + 6}" y="${(y - 6).toFixed(1)}" class="small">${x.satisfactionMean.toFixed(2)}</text>`);
+    }
+  });
+  if (points.length > 1) parts.push(`<polyline points="${points.join(' ')}" class="line"/>`);
+  return `<figure class="chart" id="chart-trend"><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${parts.join('')}</svg></figure>`;
+}
+
+function htmlTable(table: Table): string {
+  if (table.rows.length === 0) return `<p class="empty">${esc(m('report.empty'))}</p>`;
+  const head = table.columns.map((c, i) => `<th${i > 0 && (numeric(c.kind) || table.id === 'summary') ? ' class="num"' : ''}>${esc(c.label)}</th>`).join('');
+  const body = table.rows
+    .map((row) => `<tr>${row.map((c, i) => `<td${i > 0 && (numeric(table.columns[i].kind) || table.id === 'summary') ? ' class="num"' : ''}>${esc(formatCell(c, table.columns[i].kind))}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<table id="table-${table.id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+export function toHtml(r: Report, lang: string): string {
+  const tables = reportTables(r);
+  const charts = [
+    barChart('chart-issues', m('report.chart.issues'), Object.entries(r.issues.byLevel1).map(([id, value]) => ({ label: m(`issue.l1.${id}`), value }))),
+    barChart('chart-satisfaction', m('report.chart.satisfaction'), (['5', '4', '3', '2', '1'] as const).map((s) => ({ label: m(`report.sat.${s}`), value: r.satisfactionDistribution[s] }))),
+    trendChart(r),
+  ];
+  const top = r.issues.top.map((x) => `${m(`issue.l1.${x.level1}`)} / ${x.level2 ? level2Label(x.level2) : m('report.none')}`);
+  const sections = tables.map((table) => `<section><h2>${esc(table.title)}</h2>\n${htmlTable(table)}</section>`);
+  return `<!DOCTYPE html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(heading(r))}</title>
+<style>
+body { font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+.verdict { font-size: 1.05rem; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
+th, td { border: 1px solid #ccc; padding: .25rem .5rem; } th { background: #f2f2f2; text-align: left; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.charts { display: flex; flex-wrap: wrap; gap: 2rem; }
+figure.chart { margin: 0; } figcaption { font-weight: 600; margin-bottom: .25rem; }
+svg text { font-size: 12px; fill: #222; } svg .small { font-size: 10px; }
+svg .bar { fill: #3b6ea8; } svg .bar.light { fill: #b7cbe3; } svg .axis { stroke: #999; }
+svg .line { fill: none; stroke: #c0392b; stroke-width: 2; } svg .dot { fill: #c0392b; }
+@media print { body { margin: 0; max-width: none; } section, figure { break-inside: avoid; } th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+</style>
+</head>
+<body>
+<h1>${esc(heading(r))}</h1>
+<p class="verdict">${esc(verdict(r))}</p>
+${top.length > 0 ? `<p>${esc(m('report.topLine', { problems: top.slice(0, 3).join('; ') }))}</p>` : ''}
+<div class="charts">
+${charts.join('\n')}
+</div>
+${sections.join('\n')}
+</body>
+</html>
+`;
+}
+
+// --- xlsx -------------------------------------------------------------------------------------------
+
+const NUMBER_FORMATS: Partial<Record<Kind, string>> = { rate: '0.0%', pp: '+0.0%;-0.0%;0.0%', mean: '0.00', score: '0.0', delta: '+0;-0;0' };
+
+/** Excel's rules for sheet names: at most 31 characters, none of : \ / ? * [ ]. */
+function sheetName(title: string, used: Set<string>): string {
+  let name = title.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31).trim() || 'Sheet';
+  for (let i = 2; used.has(name); i++) name = `${name.slice(0, 28)} ${i}`;
+  used.add(name);
+  return name;
+}
+
+export async function toXlsx(r: Report): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const book = new ExcelJS.Workbook();
+  book.creator = 'followup';
+  const used = new Set<string>();
+  for (const table of reportTables(r)) {
+    const sheet = book.addWorksheet(sheetName(table.id === 'summary' ? m('report.sheet.summary') : table.title, used));
+    sheet.addRow([table.title]).font = { bold: true };
+    const header = sheet.addRow(table.columns.map((c) => c.label));
+    header.font = { bold: true };
+    for (const row of table.rows) {
+      const added = sheet.addRow(row.map((c, i) => rawCell(c, table.columns[i].kind).value));
+      row.forEach((c, i) => {
+        const format = NUMBER_FORMATS[rawCell(c, table.columns[i].kind).kind];
+        if (format) added.getCell(i + 1).numFmt = format;
+      });
+    }
+    sheet.columns.forEach((column, i) => {
+      column.width = Math.min(60, Math.max(10, ...[table.columns[i]?.label ?? '', ...table.rows.map((row) => formatCell(row[i] ?? null, table.columns[i]?.kind ?? 'text'))].map((s) => displayWidth(s) + 2)));
+    });
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
+}

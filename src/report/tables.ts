@@ -1,0 +1,243 @@
+// The report as tables: the one model every format renders (terminal text, Markdown, CSV, HTML,
+// one xlsx sheet per table), so the formats cannot disagree. Cells keep their raw values and each
+// column its kind; a format decides how a rate or a duration looks.
+import { ISSUE_LEVEL1, PRIORITIES } from '../core/config.js';
+import { FEEDBACK_TYPES, level2Label } from '../domain/call.js';
+import type { Figures, MonthReport, Report } from '../domain/report.js';
+import { SATISFIED_MARK } from '../domain/report.js';
+import { t, type MessageId } from '../messages/index.js';
+
+export type Kind = 'text' | 'int' | 'rate' | 'mean' | 'score' | 'seconds' | 'delta' | 'pp';
+/** A value, or a value with its own kind (the summary's rows are each of a different kind). */
+export type Cell = string | number | null | { value: number | null; kind: Kind };
+
+export interface Table {
+  id: string;
+  title: string;
+  columns: { label: string; kind: Kind }[];
+  rows: Cell[][];
+}
+
+const m = (id: string, params?: Record<string, string | number>) => t(id as MessageId, params);
+const l1 = (id: string) => m(`issue.l1.${id}`);
+const scenario = (id: string) => (id === '-' ? m('report.none') : m(`scenario.${id}`));
+const segment = (id: string) => (id === '-' ? m('report.none') : m(`segment.${id}`));
+
+const diff = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.round((a - b) * 10000) / 10000);
+
+/** The summary rows: label, this month, the month before, the change, of the kind given. */
+function summary(r: MonthReport, p: MonthReport): Table {
+  type Row = [MessageId | string, number | null, number | null, Kind];
+  const rows: Row[] = [
+    ['report.row.planned', r.calls.planned, p.calls.planned, 'int'],
+    ['report.row.attempted', r.calls.attempted, p.calls.attempted, 'int'],
+    ['report.row.reached', r.calls.reached, p.calls.reached, 'int'],
+    ['report.row.completed', r.calls.completed, p.calls.completed, 'int'],
+    ['report.row.coverage', r.coverage, p.coverage, 'rate'],
+    ['report.row.contactRate', r.contactRate, p.contactRate, 'rate'],
+    ['report.row.satResponses', r.satisfaction.responses, p.satisfaction.responses, 'int'],
+    ['report.row.satMean', r.satisfaction.mean, p.satisfaction.mean, 'mean'],
+    ['report.row.satisfiedShare', r.satisfaction.satisfiedShare, p.satisfaction.satisfiedShare, 'rate'],
+    ['report.row.npsResponses', r.nps.responses, p.nps.responses, 'int'],
+    ['report.row.npsScore', r.nps.score, p.nps.score, 'score'],
+    ['report.row.promoters', r.nps.promoters, p.nps.promoters, 'int'],
+    ['report.row.passives', r.nps.passives, p.nps.passives, 'int'],
+    ['report.row.detractors', r.nps.detractors, p.nps.detractors, 'int'],
+    ['report.row.issues', r.issues.total, p.issues.total, 'int'],
+    ['report.row.repeatRate', r.issues.repeatRate, p.issues.repeatRate, 'rate'],
+    ['report.row.resolutionRate', r.issues.resolutionRate, p.issues.resolutionRate, 'rate'],
+    ['report.row.onTimeRate', r.issues.onTimeRate, p.issues.onTimeRate, 'rate'],
+    ['report.row.overdue', r.issues.overdue, p.issues.overdue, 'int'],
+    ['report.row.averageAttempts', r.averageAttempts, p.averageAttempts, 'mean'],
+    ['report.row.averageDuration', r.averageDurationSeconds, p.averageDurationSeconds, 'seconds'],
+  ];
+  return {
+    id: 'summary',
+    title: m('report.t.summary', { month: r.month, previous: p.month }),
+    columns: [
+      { label: m('report.col.figure'), kind: 'text' },
+      { label: r.month, kind: 'text' },
+      { label: p.month, kind: 'text' },
+      { label: m('report.col.change'), kind: 'text' },
+    ],
+    rows: rows.map(([id, a, b, kind]) => [m(id), cell(a, kind), cell(b, kind), cell(diff(a, b), kind === 'rate' ? 'pp' : kind === 'int' ? 'delta' : kind)]),
+  };
+}
+
+function cell(value: number | null, kind: Kind): Cell {
+  return { value, kind };
+}
+
+function share(n: number, total: number): number | null {
+  return total > 0 ? Math.round((n / total) * 10000) / 10000 : null;
+}
+
+function breakdownTable(id: string, title: string, keyLabel: string, name: (k: string) => string, now: Record<string, Figures>, before: Record<string, Figures>): Table {
+  const keys = [...new Set([...Object.keys(now), ...Object.keys(before)])].sort();
+  return {
+    id,
+    title,
+    columns: [
+      { label: keyLabel, kind: 'text' },
+      { label: m('report.col.planned'), kind: 'int' },
+      { label: m('report.col.attempted'), kind: 'int' },
+      { label: m('report.col.reached'), kind: 'int' },
+      { label: m('report.col.completed'), kind: 'int' },
+      { label: m('report.col.coverage'), kind: 'rate' },
+      { label: m('report.col.contactRate'), kind: 'rate' },
+      { label: m('report.col.satMean'), kind: 'mean' },
+      { label: m('report.col.satisfiedShare'), kind: 'rate' },
+      { label: m('report.col.npsScore'), kind: 'score' },
+      { label: m('report.col.issues'), kind: 'int' },
+      { label: m('report.col.resolutionRate'), kind: 'rate' },
+      { label: m('report.col.prevCoverage'), kind: 'rate' },
+      { label: m('report.col.prevSatisfied'), kind: 'rate' },
+    ],
+    rows: keys.map((k) => {
+      const f = now[k];
+      const p = before[k];
+      return [
+        name(k),
+        f?.calls.planned ?? 0,
+        f?.calls.attempted ?? 0,
+        f?.calls.reached ?? 0,
+        f?.calls.completed ?? 0,
+        f?.coverage ?? null,
+        f?.contactRate ?? null,
+        f?.satisfaction.mean ?? null,
+        f?.satisfaction.satisfiedShare ?? null,
+        f?.nps.score ?? null,
+        f?.issues.total ?? 0,
+        f?.issues.resolutionRate ?? null,
+        p?.coverage ?? null,
+        p?.satisfaction.satisfiedShare ?? null,
+      ];
+    }),
+  };
+}
+
+export function reportTables(report: Report): Table[] {
+  const r = report;
+  const p = report.previous;
+  const total = r.issues.total;
+  const countTable = (id: string, title: string, keyLabel: string, keys: string[], counts: Record<string, number>, before: Record<string, number>, name: (k: string) => string): Table => ({
+    id,
+    title,
+    columns: [
+      { label: keyLabel, kind: 'text' },
+      { label: m('report.col.count'), kind: 'int' },
+      { label: m('report.col.share'), kind: 'rate' },
+      { label: m('report.col.prevCount'), kind: 'int' },
+    ],
+    rows: keys.map((k) => [name(k), counts[k] ?? 0, share(counts[k] ?? 0, total), before[k] ?? 0]),
+  });
+  const satTotal = Object.values(r.satisfactionDistribution).reduce((a, b) => a + b, 0);
+  return [
+    summary(r, p),
+    countTable('issuesByLevel1', m('report.t.byLevel1'), m('report.col.level1'), [...ISSUE_LEVEL1], r.issues.byLevel1, p.issues.byLevel1, l1),
+    {
+      id: 'issuesByLevel2',
+      title: m('report.t.byLevel2'),
+      columns: [
+        { label: m('report.col.level1'), kind: 'text' },
+        { label: m('report.col.level2'), kind: 'text' },
+        { label: m('report.col.count'), kind: 'int' },
+        { label: m('report.col.share'), kind: 'rate' },
+      ],
+      rows: r.issues.byLevel2.map((x) => [l1(x.level1), x.level2 ? level2Label(x.level2) : m('report.none'), x.count, x.share]),
+    },
+    countTable('issuesByPriority', m('report.t.byPriority'), m('report.col.priority'), [...PRIORITIES], r.issues.byPriority, p.issues.byPriority, (k) => m(`issue.priority.${k}`)),
+    countTable('issuesByFeedbackType', m('report.t.byFeedbackType'), m('report.col.feedbackType'), [...FEEDBACK_TYPES], r.issues.byFeedbackType, p.issues.byFeedbackType, (k) => m(`issue.feedback.${k}`)),
+    {
+      id: 'topProblems',
+      title: m('report.t.top'),
+      columns: [
+        { label: '#', kind: 'int' },
+        { label: m('report.col.problem'), kind: 'text' },
+        { label: m('report.col.count'), kind: 'int' },
+        { label: m('report.col.share'), kind: 'rate' },
+      ],
+      rows: r.issues.top.map((x, i) => [i + 1, `${l1(x.level1)} / ${x.level2 ? level2Label(x.level2) : m('report.none')}`, x.count, x.share]),
+    },
+    {
+      id: 'satisfaction',
+      title: m('report.t.satisfaction'),
+      columns: [
+        { label: m('report.col.score'), kind: 'text' },
+        { label: m('report.col.count'), kind: 'int' },
+        { label: m('report.col.share'), kind: 'rate' },
+      ],
+      rows: (['5', '4', '3', '2', '1'] as const).map((s) => [m(`report.sat.${s}`), r.satisfactionDistribution[s], share(r.satisfactionDistribution[s], satTotal)]),
+    },
+    breakdownTable('byAgent', m('report.t.byAgent'), m('report.col.agent'), (k) => (k === '-' ? m('report.none') : k), r.byAgent, p.byAgent),
+    breakdownTable('bySegment', m('report.t.bySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment),
+    breakdownTable('byScenario', m('report.t.byScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario),
+    {
+      id: 'trend',
+      title: m('report.t.trend'),
+      columns: [
+        { label: m('report.col.month'), kind: 'text' },
+        { label: m('report.col.completed'), kind: 'int' },
+        { label: m('report.col.satMean'), kind: 'mean' },
+        { label: m('report.col.satisfiedShare'), kind: 'rate' },
+      ],
+      rows: r.trend.map((x) => [x.month, x.completed, x.satisfactionMean, x.satisfiedShare]),
+    },
+    {
+      id: 'definitions',
+      title: m('report.t.definitions'),
+      columns: [
+        { label: m('report.col.figure'), kind: 'text' },
+        { label: m('report.col.definition'), kind: 'text' },
+      ],
+      rows: DEFINED.map((id) => [m(`report.row.${id}`), m(`report.def.${id}`, { mark: Math.round(SATISFIED_MARK * 100) })]),
+    },
+  ];
+}
+
+export const DEFINED = [
+  'planned',
+  'attempted',
+  'reached',
+  'completed',
+  'coverage',
+  'contactRate',
+  'satMean',
+  'satisfiedShare',
+  'npsScore',
+  'repeatRate',
+  'resolutionRate',
+  'onTimeRate',
+  'overdue',
+  'averageAttempts',
+  'averageDuration',
+] as const;
+
+/** A value for people: percentages, means, signed changes; "–" where there is no denominator. */
+export function formatCell(value: Cell, kind: Kind): string {
+  if (value !== null && typeof value === 'object') return formatCell(value.value, value.kind);
+  if (typeof value === 'string') return value;
+  if (value === null) return '–';
+  switch (kind) {
+    case 'rate':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'pp':
+      return `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)} pp`;
+    case 'delta':
+      return `${value > 0 ? '+' : ''}${value}`;
+    case 'mean':
+      return value.toFixed(2);
+    case 'score':
+      return value.toFixed(1);
+    case 'seconds':
+      return `${Math.floor(value / 60)}:${String(Math.round(value % 60)).padStart(2, '0')}`;
+    default:
+      return String(value);
+  }
+}
+
+/** The raw value of a cell and its kind (a summary cell carries its own). */
+export function rawCell(value: Cell, kind: Kind): { value: string | number | null; kind: Kind } {
+  if (value !== null && typeof value === 'object') return value;
+  return { value, kind };
+}

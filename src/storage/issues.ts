@@ -1,0 +1,109 @@
+// The SQL of the closed loop (闭环): issues raised on calls, assigned to a department, resolved,
+// then confirmed with the customer on a confirmation call — or reopened.
+//
+//   open ──resolve──▶ resolved ──confirmation call: fixed──▶ closed
+//     ▲                  │
+//     └──── confirmation call: not fixed (reopened + 1) ◀──┘
+//
+// An open issue whose promised deadline (due_by) has passed is overdue.
+
+import type { Db } from './db.js';
+
+export interface IssueListRow {
+  id: number;
+  callId: number | null;
+  customerId: string;
+  name: string;
+  phone: string | null;
+  level1: string;
+  level2: string | null;
+  priority: string;
+  words: string;
+  happenedOn: string | null;
+  expected: string | null;
+  mood: string | null;
+  feedbackType: string | null;
+  department: string | null;
+  dueBy: string | null;
+  status: 'open' | 'resolved' | 'closed';
+  reopened: number;
+  resolvedAt: string | null;
+  resolution: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  overdue: number;
+}
+
+export interface IssueFilter {
+  /** open, overdue (open and past its deadline), resolved (awaiting confirmation), closed, or all. */
+  status: 'open' | 'overdue' | 'resolved' | 'closed' | 'all';
+  department?: string;
+  /** Day D: an open issue due before it is overdue. */
+  date: string;
+}
+
+const COLUMNS = `i.id, i.call_id AS callId, i.customer_id AS customerId, c.name, c.phone, i.level1, i.level2, i.priority, i.words,
+  i.happened_on AS happenedOn, i.expected, i.mood, i.feedback_type AS feedbackType, i.department, i.due_by AS dueBy, i.status,
+  i.reopened, i.resolved_at AS resolvedAt, i.resolution, i.closed_at AS closedAt, i.created_at AS createdAt,
+  (i.status = 'open' AND i.due_by < @date) AS overdue`;
+
+export function listIssues(db: Db, f: IssueFilter): IssueListRow[] {
+  const where = [
+    f.status === 'overdue' ? `i.status = 'open' AND i.due_by < @date` : f.status === 'all' ? '1' : `i.status = @status`,
+    f.department === undefined ? '1' : 'i.department = @department',
+  ];
+  return db
+    .prepare(
+      `SELECT ${COLUMNS} FROM issues i JOIN customers c ON c.id = i.customer_id
+        WHERE ${where.join(' AND ')} ORDER BY overdue DESC, i.priority, i.due_by, i.id`,
+    )
+    .all({ date: f.date, status: f.status, department: f.department ?? null }) as IssueListRow[];
+}
+
+export function issueById(db: Db, id: number, date: string): IssueListRow | undefined {
+  return db.prepare(`SELECT ${COLUMNS} FROM issues i JOIN customers c ON c.id = i.customer_id WHERE i.id = @id`).get({ id, date }) as
+    | IssueListRow
+    | undefined;
+}
+
+export function countOverdue(db: Db, date: string): number {
+  return (db.prepare(`SELECT count(*) AS n FROM issues WHERE status = 'open' AND due_by < ?`).get(date) as { n: number }).n;
+}
+
+export function assignIssue(db: Db, id: number, department: string): void {
+  db.prepare(`UPDATE issues SET department = ? WHERE id = ?`).run(department, id);
+}
+
+export function resolveIssue(db: Db, id: number, note: string, at: string): void {
+  db.prepare(`UPDATE issues SET status = 'resolved', resolved_at = ?, resolution = ? WHERE id = ? AND status = 'open'`).run(at, note, id);
+}
+
+/** The confirmation call: the customer says it is fixed. */
+export function closeIssue(db: Db, id: number, at: string): void {
+  db.prepare(`UPDATE issues SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'resolved'`).run(at, id);
+}
+
+/** The confirmation call: it is not fixed. Back to open, with the same deadline (now likely overdue). */
+export function reopenIssue(db: Db, id: number): void {
+  db.prepare(`UPDATE issues SET status = 'open', reopened = reopened + 1 WHERE id = ? AND status = 'resolved'`).run(id);
+}
+
+export interface ResolvedIssueRow {
+  customerId: string;
+  id: number;
+  anchor: string;
+  level1: string;
+  level2: string | null;
+  words: string;
+}
+
+/** Issues resolved and awaiting their confirmation call (for the planner), all or one customer's. */
+export function resolvedIssues(db: Db, dNext: string, customerId?: string): ResolvedIssueRow[] {
+  return db
+    .prepare(
+      `SELECT customer_id AS customerId, id, substr(resolved_at, 1, 10) AS anchor, level1, level2, words
+         FROM issues WHERE status = 'resolved' AND resolved_at < @dNext ${customerId === undefined ? '' : 'AND customer_id = @customerId'}
+        ORDER BY id`,
+    )
+    .all({ dNext, customerId: customerId ?? null }) as ResolvedIssueRow[];
+}
