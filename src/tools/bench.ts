@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.js';
+import { seedMonth } from './seed-calls.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MEASURE = path.join(ROOT, 'dist/tools/measure.js');
@@ -170,6 +171,14 @@ async function main(): Promise<void> {
     if (run.code !== 0) throw new Error(`${label} failed (${run.code}): ${run.stderr}`);
     say(`${label.padEnd(40)}  ${fmt(run.seconds).padStart(7)} s  ${String(run.peakRssMb).padStart(5)} MB   ${target}`);
   }
+
+  // The monthly report over a month of 100,000 calls (and the month before, for its comparison).
+  const calls = Math.min(100_000, args.customers);
+  seedMonth(dbFile, '2026-10', Math.floor(calls / 2));
+  seedMonth(dbFile, '2026-11', calls);
+  const report = await measure(['report', '--month', '2026-11', '--date', '2026-11-30', '--format', 'json', '--db', dbFile], benchDir);
+  if (report.code !== 0) throw new Error(`followup report failed (${report.code}): ${report.stderr}`);
+  say(`${`followup report --month 2026-11 (${int(calls)} calls)`.padEnd(40)}  ${fmt(report.seconds).padStart(7)} s  ${String(report.peakRssMb).padStart(5)} MB   under 1 s`);
 
   if (!args.keep) {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
