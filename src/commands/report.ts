@@ -55,7 +55,7 @@ export function reportCommand(ctx: Context) {
                   ? toHtml(report, ctx.lang)
                   : await toXlsx(report);
       if (out) {
-        writeAtomically(out.file, body);
+        writeAtomically(out, body);
         ctx.out.info(t('report.wrote', { format, month, path: out.shown }));
       } else if (typeof body === 'string') process.stdout.write(body);
       else process.stdout.write(body);
@@ -76,7 +76,7 @@ function chooseFormat(flag: string | undefined, file: string | undefined): Forma
 function checkOut(value: string, cwd: string): { file: string; shown: string } {
   const file = path.resolve(cwd, value);
   const shown = displayPath(file, cwd);
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('report.outIsFolder', { path: shown });
   if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
     throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
   }
@@ -84,13 +84,13 @@ function checkOut(value: string, cwd: string): { file: string; shown: string } {
 }
 
 /** The whole file or nothing: written beside it, then renamed over it. */
-function writeAtomically(file: string, body: string | Buffer): void {
+function writeAtomically({ file, shown }: { file: string; shown: string }, body: string | Buffer): void {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(temp, body);
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
-    throw new UserError('report.cannotWrite', { path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+    throw new UserError('report.cannotWrite', { path: shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }
 }

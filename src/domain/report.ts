@@ -12,20 +12,27 @@
 //   repeatRate        issues the same customer had raised before in the same category / issues
 //   resolutionRate    the month's issues resolved by its end / the month's issues
 //   onTimeRate        issues due in the month resolved by their deadline / issues due in the month
+//                     (in the month in progress, only deadlines already decided: resolved, or past)
+//   overdue           issues unresolved and past their deadline when the month ended (in the month
+//                     in progress: on day D, as `followup issues --date D` counts them)
+//
+// Issues are broken down by the agent, scenario and item segments of the call they were raised on.
 import { ISSUE_LEVEL1, PRIORITIES } from '../core/config.js';
 import type { Db } from '../storage/db.js';
 import {
-  buildMonthCalls,
+  buildMonth,
   callFigures,
-  deadlineFigures,
-  dropMonthCalls,
-  issueCounts,
+  dropMonth,
   issueFigures,
+  issueMix,
   monthlyTrend,
   plannedFigures,
+  problemCounts,
   type CallFigures,
   type Dimension,
+  type IssueCutoff,
   type IssueFigures,
+  type IssueMixRow,
   type MonthRange,
 } from '../storage/reports.js';
 import { FEEDBACK_TYPES } from './call.js';
@@ -42,7 +49,20 @@ export interface Figures {
   contactRate: number | null;
   satisfaction: { responses: number; mean: number | null; satisfiedShare: number | null; meetsMark: boolean | null };
   nps: { responses: number; score: number | null; promoters: number; passives: number; detractors: number };
-  issues: { total: number; repeatRate: number | null; resolutionRate: number | null };
+  issues: {
+    total: number;
+    /** Level-1 id → count (every category, 0 when none). */
+    byLevel1: Record<string, number>;
+    byPriority: Record<string, number>;
+    /** Issues without a feedback type are in the total only. */
+    byFeedbackType: Record<string, number>;
+    repeatRate: number | null;
+    resolutionRate: number | null;
+    /** Promised deadlines in the month that are decided (resolved, or past). */
+    due: number;
+    onTimeRate: number | null;
+    overdue: number;
+  };
   averageAttempts: number | null;
   averageDurationSeconds: number | null;
 }
@@ -59,18 +79,9 @@ export interface MonthReport extends Omit<Figures, 'issues'> {
   /** Open issues past their deadline are counted as of this day: the month's last day, or D in the month in progress. */
   asOf: string;
   satisfactionDistribution: Record<'1' | '2' | '3' | '4' | '5', number>;
-  issues: {
-    total: number;
-    byLevel1: Record<string, number>;
+  issues: Figures['issues'] & {
     byLevel2: ProblemCount[];
-    byPriority: Record<string, number>;
-    byFeedbackType: Record<string, number>;
     top: ProblemCount[];
-    repeatRate: number | null;
-    resolutionRate: number | null;
-    due: number;
-    onTimeRate: number | null;
-    overdue: number;
   };
   byAgent: Record<string, Figures>;
   bySegment: Record<string, Figures>;
@@ -97,7 +108,19 @@ export function previousMonth(month: string, back = 1): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-function figures(planned: number, c: CallFigures | undefined, i: IssueFigures | undefined): Figures {
+/** Issues counted by level 1, priority and feedback type: every id listed (0 when none), then any other value seen. */
+function issueCounts(rows: IssueMixRow[] | undefined): Pick<Figures['issues'], 'byLevel1' | 'byPriority' | 'byFeedbackType'> {
+  const zeros = (ids: readonly string[]) => Object.fromEntries(ids.map((id) => [id, 0])) as Record<string, number>;
+  const out = { byLevel1: zeros(ISSUE_LEVEL1), byPriority: zeros(PRIORITIES), byFeedbackType: zeros(FEEDBACK_TYPES) };
+  for (const r of rows ?? []) {
+    out.byLevel1[r.level1] = (out.byLevel1[r.level1] ?? 0) + r.count;
+    out.byPriority[r.priority] = (out.byPriority[r.priority] ?? 0) + r.count;
+    if (r.feedbackType !== null) out.byFeedbackType[r.feedbackType] = (out.byFeedbackType[r.feedbackType] ?? 0) + r.count;
+  }
+  return out;
+}
+
+function figures(planned: number, c: CallFigures | undefined, i: IssueFigures | undefined, mix: IssueMixRow[] | undefined): Figures {
   const calls = { planned, attempted: c?.attempted ?? 0, reached: c?.reached ?? 0, completed: c?.completed ?? 0 };
   const sat = c?.satResponses ?? 0;
   const nps = c?.npsResponses ?? 0;
@@ -119,18 +142,44 @@ function figures(planned: number, c: CallFigures | undefined, i: IssueFigures | 
       passives: c?.passives ?? 0,
       detractors: c?.detractors ?? 0,
     },
-    issues: { total: i?.total ?? 0, repeatRate: rate(i?.repeats ?? 0, i?.total ?? 0), resolutionRate: rate(i?.resolved ?? 0, i?.total ?? 0) },
+    issues: {
+      total: i?.total ?? 0,
+      ...issueCounts(mix),
+      repeatRate: rate(i?.repeats ?? 0, i?.total ?? 0),
+      resolutionRate: rate(i?.resolved ?? 0, i?.total ?? 0),
+      due: i?.due ?? 0,
+      onTimeRate: rate(i?.onTime ?? 0, i?.due ?? 0),
+      overdue: i?.overdue ?? 0,
+    },
     averageAttempts: rate(calls.attempted, calls.completed, 2),
     averageDurationSeconds: c && c.durations > 0 ? Math.round(c.durationSum / c.durations) : null,
   };
 }
 
-function breakdown(db: Db, range: MonthRange, dimension: Exclude<Dimension, 'all'>): Record<string, Figures> {
-  const planned = new Map(plannedFigures(db, range, dimension).map((r) => [r.key ?? '', r.planned]));
+/** Rows grouped by their dimension key ('' for NULL). */
+function byKey<T extends { key: string | null }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = r.key ?? '';
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+function breakdown(db: Db, dimension: Exclude<Dimension, 'all'>): Record<string, Figures> {
+  const planned = new Map(plannedFigures(db, dimension).map((r) => [r.key ?? '', r.planned]));
   const calls = new Map(callFigures(db, dimension).map((r) => [r.key ?? '', r]));
-  const issues = new Map(issueFigures(db, range, dimension).map((r) => [r.key ?? '', r]));
+  const issues = new Map(issueFigures(db, dimension).map((r) => [r.key ?? '', r]));
+  const mix = byKey(issueMix(db, dimension));
   const keys = [...new Set([...planned.keys(), ...calls.keys(), ...issues.keys()])].sort();
-  return Object.fromEntries(keys.map((k) => [k === '' ? '-' : k, figures(planned.get(k) ?? 0, calls.get(k), issues.get(k))]));
+  return Object.fromEntries(keys.map((k) => [k === '' ? '-' : k, figures(planned.get(k) ?? 0, calls.get(k), issues.get(k), mix.get(k))]));
+}
+
+/** As of when the issues' figures are counted (see IssueCutoff): the month's end, or day D in it. */
+export function issueCutoff(range: MonthRange, day: string): IssueCutoff {
+  return day < range.until ? { dueBefore: day, resolvedBefore: addDays(day, 1) } : { dueBefore: range.until, resolvedBefore: range.until };
 }
 
 /** One month's figures (the report without its comparison and trend). */
@@ -138,50 +187,25 @@ export function monthFigures(db: Db, month: string, asOfDay: string): MonthRepor
   const range = monthRange(month);
   const lastDay = addDays(range.until, -1);
   const asOf = asOfDay < lastDay ? asOfDay : lastDay;
-  buildMonthCalls(db, range);
+  buildMonth(db, range, issueCutoff(range, asOfDay));
   try {
-    const planned = plannedFigures(db, range, 'all')[0]?.planned ?? 0;
+    const planned = plannedFigures(db, 'all')[0]?.planned ?? 0;
     const all = callFigures(db, 'all')[0];
-    const issueAll = issueFigures(db, range, 'all')[0];
-    const { issues: issueCount, ...whole } = figures(planned, all, issueAll);
-    const byLevel1 = Object.fromEntries(ISSUE_LEVEL1.map((id) => [id, 0])) as Record<string, number>;
-    for (const r of issueCounts(db, range, 'level1')) byLevel1[r.key] = r.count;
-    const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<string, number>;
-    for (const r of issueCounts(db, range, 'priority')) byPriority[r.key] = r.count;
-    const byFeedbackType = Object.fromEntries(FEEDBACK_TYPES.map((f) => [f, 0])) as Record<string, number>;
-    for (const r of issueCounts(db, range, 'feedback_type')) if (r.key !== '') byFeedbackType[r.key] = r.count;
-    const total = issueCount.total;
-    const byLevel2 = issueCounts(db, range, 'level2').map((r) => ({
-      level1: r.level1 ?? '',
-      level2: r.key === '' ? null : r.key,
-      count: r.count,
-      share: rate(r.count, total),
-    }));
-    const deadlines = deadlineFigures(db, range, asOf);
+    const whole = figures(planned, all, issueFigures(db, 'all')[0], issueMix(db, 'all'));
+    const total = whole.issues.total;
+    const byLevel2 = problemCounts(db).map((r) => ({ ...r, share: rate(r.count, total) }));
     return {
       month,
       asOf,
       ...whole,
       satisfactionDistribution: { '1': all?.sat1 ?? 0, '2': all?.sat2 ?? 0, '3': all?.sat3 ?? 0, '4': all?.sat4 ?? 0, '5': all?.sat5 ?? 0 },
-      issues: {
-        total,
-        byLevel1,
-        byLevel2,
-        byPriority,
-        byFeedbackType,
-        top: byLevel2.slice(0, TOP_PROBLEMS),
-        repeatRate: issueCount.repeatRate,
-        resolutionRate: issueCount.resolutionRate,
-        due: deadlines.due,
-        onTimeRate: rate(deadlines.onTime, deadlines.due),
-        overdue: deadlines.overdue,
-      },
-      byAgent: breakdown(db, range, 'agent'),
-      bySegment: breakdown(db, range, 'segment'),
-      byScenario: breakdown(db, range, 'scenario'),
+      issues: { ...whole.issues, byLevel2, top: byLevel2.slice(0, TOP_PROBLEMS) },
+      byAgent: breakdown(db, 'agent'),
+      bySegment: breakdown(db, 'segment'),
+      byScenario: breakdown(db, 'scenario'),
     };
   } finally {
-    dropMonthCalls(db);
+    dropMonth(db);
   }
 }
 

@@ -3,7 +3,8 @@
 //
 //   text  terminal tables          md    Markdown tables
 //   csv   one file, a section per table, for Excel (UTF-8 BOM, formula-like cells neutralised)
-//   html  one self-contained file (no network), inline SVG charts, readable when printed
+//   html  one self-contained file (no network, not even an xmlns URL: inline SVG in HTML needs
+//         none), inline SVG charts, readable when printed
 //   xlsx  one sheet per table, rates formatted as percentages
 import { BOM, CRLF, csvCell } from '../core/csv.js';
 import { displayWidth, renderTable } from '../core/table.js';
@@ -103,7 +104,7 @@ function barChart(id: string, title: string, data: { label: string; value: numbe
         `<text x="${labelWidth + w + 6}" y="${y + 16}">${d.value}</text>`;
     })
     .join('');
-  return `<figure class="chart" id="${id}"><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${bars}</svg></figure>`;
+  return `<figure class="chart" id="${id}"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${bars}</svg></figure>`;
 }
 
 /** Columns for the completed calls of each month, a line for the mean satisfaction (1–5). */
@@ -131,7 +132,7 @@ function trendChart(r: Report): string {
     }
   });
   if (points.length > 1) parts.push(`<polyline points="${points.join(' ')}" class="line"/>`);
-  return `<figure class="chart" id="chart-trend"><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="chart-trend"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${parts.join('')}</svg></figure>`;
 }
 
 function htmlTable(table: Table): string {

@@ -22,6 +22,7 @@ const m = (id: string, params?: Record<string, string | number>) => t(id as Mess
 const l1 = (id: string) => m(`issue.l1.${id}`);
 const scenario = (id: string) => (id === '-' ? m('report.none') : m(`scenario.${id}`));
 const segment = (id: string) => (id === '-' ? m('report.none') : m(`segment.${id}`));
+const agent = (id: string) => (id === '-' ? m('report.none') : id);
 
 const diff = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.round((a - b) * 10000) / 10000);
 
@@ -88,8 +89,8 @@ function breakdownTable(id: string, title: string, keyLabel: string, name: (k: s
       { label: m('report.col.satMean'), kind: 'mean' },
       { label: m('report.col.satisfiedShare'), kind: 'rate' },
       { label: m('report.col.npsScore'), kind: 'score' },
-      { label: m('report.col.issues'), kind: 'int' },
-      { label: m('report.col.resolutionRate'), kind: 'rate' },
+      { label: m('report.col.averageAttempts'), kind: 'mean' },
+      { label: m('report.col.averageDuration'), kind: 'seconds' },
       { label: m('report.col.prevCoverage'), kind: 'rate' },
       { label: m('report.col.prevSatisfied'), kind: 'rate' },
     ],
@@ -107,10 +108,47 @@ function breakdownTable(id: string, title: string, keyLabel: string, name: (k: s
         f?.satisfaction.mean ?? null,
         f?.satisfaction.satisfiedShare ?? null,
         f?.nps.score ?? null,
-        f?.issues.total ?? 0,
-        f?.issues.resolutionRate ?? null,
+        f?.averageAttempts ?? null,
+        f?.averageDurationSeconds ?? null,
         p?.coverage ?? null,
         p?.satisfaction.satisfiedShare ?? null,
+      ];
+    }),
+  };
+}
+
+/** The issues of each agent, segment or scenario: raised, repeats, resolved, deadlines kept, overdue. */
+function issueBreakdownTable(id: string, title: string, keyLabel: string, name: (k: string) => string, now: Record<string, Figures>, before: Record<string, Figures>): Table {
+  const keys = [...new Set([...Object.keys(now), ...Object.keys(before)])].sort();
+  return {
+    id,
+    title,
+    columns: [
+      { label: keyLabel, kind: 'text' },
+      { label: m('report.col.issues'), kind: 'int' },
+      { label: m('report.col.p0'), kind: 'int' },
+      { label: m('report.col.complaints'), kind: 'int' },
+      { label: m('report.col.repeatRate'), kind: 'rate' },
+      { label: m('report.col.resolutionRate'), kind: 'rate' },
+      { label: m('report.col.onTimeRate'), kind: 'rate' },
+      { label: m('report.col.overdue'), kind: 'int' },
+      { label: m('report.col.prevIssues'), kind: 'int' },
+      { label: m('report.col.prevResolution'), kind: 'rate' },
+    ],
+    rows: keys.map((k) => {
+      const f = now[k]?.issues;
+      const p = before[k]?.issues;
+      return [
+        name(k),
+        f?.total ?? 0,
+        f?.byPriority.P0 ?? 0,
+        f?.byFeedbackType.complaint ?? 0,
+        f?.repeatRate ?? null,
+        f?.resolutionRate ?? null,
+        f?.onTimeRate ?? null,
+        f?.overdue ?? 0,
+        p?.total ?? 0,
+        p?.resolutionRate ?? null,
       ];
     }),
   };
@@ -169,9 +207,12 @@ export function reportTables(report: Report): Table[] {
       ],
       rows: (['5', '4', '3', '2', '1'] as const).map((s) => [m(`report.sat.${s}`), r.satisfactionDistribution[s], share(r.satisfactionDistribution[s], satTotal)]),
     },
-    breakdownTable('byAgent', m('report.t.byAgent'), m('report.col.agent'), (k) => (k === '-' ? m('report.none') : k), r.byAgent, p.byAgent),
+    breakdownTable('byAgent', m('report.t.byAgent'), m('report.col.agent'), agent, r.byAgent, p.byAgent),
     breakdownTable('bySegment', m('report.t.bySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment),
     breakdownTable('byScenario', m('report.t.byScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario),
+    issueBreakdownTable('issuesByAgent', m('report.t.issuesByAgent'), m('report.col.agent'), agent, r.byAgent, p.byAgent),
+    issueBreakdownTable('issuesBySegment', m('report.t.issuesBySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment),
+    issueBreakdownTable('issuesByScenario', m('report.t.issuesByScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario),
     {
       id: 'trend',
       title: m('report.t.trend'),
@@ -205,6 +246,7 @@ export const DEFINED = [
   'satMean',
   'satisfiedShare',
   'npsScore',
+  'issues',
   'repeatRate',
   'resolutionRate',
   'onTimeRate',
