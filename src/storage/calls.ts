@@ -205,8 +205,9 @@ export function startCall(db: Db, call: NewCall): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO calls (plan_item_id, customer_id, agent, scenario, plan_date, started_at, source)
-         VALUES (@planItemId, @customerId, @agent, @scenario, @planDate, @startedAt, @source)`,
+        `INSERT INTO calls (plan_item_id, customer_id, agent, scenario, plan_date, started_at, source, segments)
+         VALUES (@planItemId, @customerId, @agent, @scenario, @planDate, @startedAt, @source,
+                 (SELECT segments FROM plan_items WHERE id = @planItemId))`,
       )
       .run(call).lastInsertRowid,
   );

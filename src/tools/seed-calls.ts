@@ -1,7 +1,8 @@
 // Benchmark data for the monthly report: a month of call-list items, calls, answers and issues,
 // made in SQL (a recursive counter) in a second or two. Not part of the program: the app's SQL
 // lives in src/storage/; this is a fixture generator for `npm run bench`, like generate.ts.
-// Deterministic: the same database and count give the same rows.
+// Deterministic: the same database and count give the same rows. Rows are written in time order,
+// as a team's lists and calls are, day after day.
 import Database from 'better-sqlite3';
 
 const OUTCOMES = ['completed', 'completed', 'completed', 'completed', 'completed', 'no-answer', 'busy', 'callback', 'refused', 'wrong-number'];
@@ -26,13 +27,13 @@ export function seedMonth(file: string, month: string, count: number): void {
     db.prepare(`INSERT INTO plan_items (plan_date, customer_id, scenario, urgent, due_by, agent, position, reasons, value_fen, status, segments, created_at, updated_at)
       SELECT day, customer, ${pick(SCENARIOS, 'i')}, i % 9 = 0, day, ${pick(['小王', '小李', '小张', '小赵'], 'i / 7')}, i, '[]', 0,
              CASE WHEN i % 25 = 0 THEN 'pending' ELSE 'done' END, ${pick(SEGMENTS, 'i / 3')}, day, day
-        FROM seed WHERE true
+        FROM seed WHERE true ORDER BY day, i
       ON CONFLICT (plan_date, customer_id) DO NOTHING`).run();
-    db.prepare(`INSERT INTO calls (plan_item_id, customer_id, agent, scenario, started_at, ended_at, outcome, plan_date, source)
+    db.prepare(`INSERT INTO calls (plan_item_id, customer_id, agent, scenario, started_at, ended_at, outcome, plan_date, source, segments, duration_seconds)
       SELECT p.id, p.customer_id, p.agent, p.scenario, p.plan_date || 'T10:' || printf('%02d', s.i % 60) || ':00',
-             p.plan_date || 'T10:' || printf('%02d', (s.i % 60)) || ':' || printf('%02d', 10 + s.i % 50), ${pick(OUTCOMES, 's.i / 11')}, p.plan_date, 'file'
+             p.plan_date || 'T10:' || printf('%02d', (s.i % 60)) || ':' || printf('%02d', 10 + s.i % 50), ${pick(OUTCOMES, 's.i / 11')}, p.plan_date, 'file', p.segments, 10 + s.i % 50
         FROM seed s JOIN plan_items p ON p.plan_date = s.day AND p.customer_id = s.customer
-       WHERE p.status = 'done'`).run();
+       WHERE p.status = 'done' ORDER BY p.plan_date, s.i`).run();
     const range = { from: `${month}-01`, until: `${month}-32` };
     db.prepare(`INSERT INTO call_answers (call_id, question_id, position, value, answered_at)
       SELECT id, 'satisfaction', 0, CASE WHEN id % 17 = 0 THEN NULL ELSE CAST(1 + (id * 7) % 5 AS TEXT) END, started_at FROM calls

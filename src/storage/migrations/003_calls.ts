@@ -5,14 +5,21 @@
 // set and no outcome; the planner ignores it.
 export const sql = `
 ALTER TABLE calls ADD COLUMN plan_date TEXT;                     -- the list it was made from
+ALTER TABLE calls ADD COLUMN segments TEXT;                      -- the customer's segments on that list (JSON), for reports
+ALTER TABLE calls ADD COLUMN duration_seconds INTEGER;           -- ended_at − started_at, kept by the triggers below
 ALTER TABLE calls ADD COLUMN source TEXT NOT NULL DEFAULT 'screen'
   CHECK (source IN ('screen', 'file', 'sheet'));                  -- the call screen, --answers FILE, import calls
 -- 1 on the attempt that used up the last allowed one: the item was closed as unreachable, and the
 -- customer counts as contacted for the contact interval.
 ALTER TABLE calls ADD COLUMN unreachable INTEGER NOT NULL DEFAULT 0 CHECK (unreachable IN (0, 1));
+-- Copies of the two answers the monthly report reads for every call, kept by the triggers below
+-- (call_answers stays the record): a month of 100,000 calls aggregates from calls alone.
+ALTER TABLE calls ADD COLUMN satisfaction INTEGER;
+ALTER TABLE calls ADD COLUMN nps INTEGER;
 CREATE INDEX calls_by_agent ON calls (agent, started_at);
 CREATE INDEX calls_by_item ON calls (plan_item_id);
-CREATE INDEX calls_by_time ON calls (started_at);
+-- Covers the report's six-month trend (completed calls and satisfaction by month) without the rows.
+CREATE INDEX calls_by_time ON calls (started_at, outcome, satisfaction);
 
 -- Why an item left the list for good: unreachable, refused, wrong-number, do-not-call.
 ALTER TABLE plan_items ADD COLUMN result TEXT;
@@ -34,6 +41,36 @@ CREATE TABLE call_answers (
   answered_at TEXT NOT NULL,
   PRIMARY KEY (call_id, question_id)
 );
+
+-- julianday() is SQLite's; PostgreSQL will compute extract(epoch from ended_at - started_at).
+CREATE TRIGGER calls_duration_on_insert AFTER INSERT ON calls WHEN NEW.ended_at IS NOT NULL
+BEGIN
+  UPDATE calls SET duration_seconds = CAST(round((julianday(NEW.ended_at) - julianday(NEW.started_at)) * 86400) AS INTEGER) WHERE id = NEW.id;
+END;
+CREATE TRIGGER calls_duration_on_end AFTER UPDATE OF ended_at, started_at ON calls
+BEGIN
+  UPDATE calls SET duration_seconds = CASE WHEN NEW.ended_at IS NULL THEN NULL
+                                           ELSE CAST(round((julianday(NEW.ended_at) - julianday(NEW.started_at)) * 86400) AS INTEGER) END
+   WHERE id = NEW.id;
+END;
+CREATE TRIGGER call_answers_copied_on_insert AFTER INSERT ON call_answers WHEN NEW.question_id IN ('satisfaction', 'nps')
+BEGIN
+  UPDATE calls SET satisfaction = CASE WHEN NEW.question_id = 'satisfaction' THEN CAST(NEW.value AS INTEGER) ELSE satisfaction END,
+                   nps = CASE WHEN NEW.question_id = 'nps' THEN CAST(NEW.value AS INTEGER) ELSE nps END
+   WHERE id = NEW.call_id;
+END;
+CREATE TRIGGER call_answers_copied_on_update AFTER UPDATE OF value ON call_answers WHEN NEW.question_id IN ('satisfaction', 'nps')
+BEGIN
+  UPDATE calls SET satisfaction = CASE WHEN NEW.question_id = 'satisfaction' THEN CAST(NEW.value AS INTEGER) ELSE satisfaction END,
+                   nps = CASE WHEN NEW.question_id = 'nps' THEN CAST(NEW.value AS INTEGER) ELSE nps END
+   WHERE id = NEW.call_id;
+END;
+CREATE TRIGGER call_answers_copied_on_delete AFTER DELETE ON call_answers WHEN OLD.question_id IN ('satisfaction', 'nps')
+BEGIN
+  UPDATE calls SET satisfaction = CASE WHEN OLD.question_id = 'satisfaction' THEN NULL ELSE satisfaction END,
+                   nps = CASE WHEN OLD.question_id = 'nps' THEN NULL ELSE nps END
+   WHERE id = OLD.call_id;
+END;
 
 -- A problem the customer raised on a call (问题记录), classified while on the call.
 CREATE TABLE issues (
