@@ -12,6 +12,7 @@ import { consoleOutput, type Output } from './core/output.js';
 import { langFromEnv, parseLang, setLang, t, type Lang } from './messages/index.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
+import { demoCommand } from './commands/demo.js';
 import { segmentsCommand } from './commands/segments.js';
 import { customersCommand } from './commands/customers.js';
 import { explainCommand } from './commands/explain.js';
@@ -45,6 +46,7 @@ export function buildProgram(ctx: Context): Command {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showHelpAfterError(false);
   program.addCommand(initCommand(ctx));
+  program.addCommand(demoCommand(ctx));
   program.addCommand(importCommand(ctx));
   program.addCommand(segmentsCommand(ctx));
   program.addCommand(customersCommand(ctx));

@@ -9,6 +9,7 @@ import { planEn } from './plan.en.js';
 import { commandsEn } from './commands.en.js';
 import { scriptsEn } from './scripts.en.js';
 import { sheetEn } from './sheet.en.js';
+import { demoEn } from './demo.en.js';
 
 export const en = {
   ...configEn,
@@ -19,6 +20,7 @@ export const en = {
   ...issuesEn,
   ...reportEn,
   ...sheetEn,
+  ...demoEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':

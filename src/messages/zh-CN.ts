@@ -7,6 +7,7 @@ import { planZhCN } from './plan.zh-CN.js';
 import { commandsZhCN } from './commands.zh-CN.js';
 import { scriptsZhCN } from './scripts.zh-CN.js';
 import { sheetZhCN } from './sheet.zh-CN.js';
+import { demoZhCN } from './demo.zh-CN.js';
 import type { MessageId } from './en.js';
 
 export const zhCN: Record<MessageId, string> = {
@@ -18,6 +19,7 @@ export const zhCN: Record<MessageId, string> = {
   ...issuesZhCN,
   ...reportZhCN,
   ...sheetZhCN,
+  ...demoZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
     '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
