@@ -1,13 +1,14 @@
 // What the reading commands (segments, customers, explain, plan) share: the --date option, opening
 // a database that must already exist, and how a phone number is shown.
 import fs from 'node:fs';
+import path from 'node:path';
 import { Option } from 'commander';
 import type { Context } from '../core/command.js';
 import { displayPath } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { isIsoDate } from '../domain/calendar.js';
 import { displayPhone, maskPhone } from '../domain/values.js';
-import { t } from '../messages/index.js';
+import { t, type MessageId } from '../messages/index.js';
 import { openDatabase, type Db } from '../storage/db.js';
 
 /** Today's date where the user is (local time), as YYYY-MM-DD. */
@@ -44,4 +45,18 @@ export function shownPhone(e164: string | null | undefined, full: boolean): stri
 export function jsonPhone(e164: string | null | undefined, full: boolean): string | null {
   if (!e164) return null;
   return full ? e164 : maskPhone(e164);
+}
+
+/**
+ * An --out FILE, checked before any work: not a folder, and in a folder that exists. Returns the
+ * absolute path and the path as the user knows it, for messages.
+ */
+export function checkOutFile(value: string, cwd: string, isFolder: MessageId = 'error.fileIsDirectory'): { file: string; shown: string } {
+  const file = path.resolve(cwd, value);
+  const shown = displayPath(file, cwd);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(isFolder, { path: shown });
+  if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
+  }
+  return { file, shown };
 }

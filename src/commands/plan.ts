@@ -1,17 +1,15 @@
 // followup plan [--date D] [--agents A,B] [--force] [--json] [--out FILE] [--full-phone]: builds
 // (or rebuilds) day D's call list, prints a summary and the list by agent, and can write it as CSV.
-import fs from 'node:fs';
-import path from 'node:path';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
-import { displayPath, SCENARIO_IDS, type Config } from '../core/config.js';
+import { SCENARIO_IDS, type Config } from '../core/config.js';
 import { writeCsvFile } from '../core/csv.js';
-import { UsageError, UserError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { weekday } from '../domain/calendar.js';
 import { calendarFrom, planCallList, SCENARIO_ORDER, type CallList, type CallListItem } from '../domain/plan.js';
 import { t, type MessageId } from '../messages/index.js';
-import { dateOption, jsonPhone, openExistingDatabase, parseDateFlag, shownPhone } from './common.js';
+import { checkOutFile, dateOption, jsonPhone, openExistingDatabase, parseDateFlag, shownPhone } from './common.js';
 
 interface PlanFlags {
   date?: string;
@@ -97,16 +95,6 @@ export function parseAgentNames(value: string, config: Config): string[] {
   const unknown = names.filter((n) => !configured.includes(n));
   if (unknown.length > 0) throw new UsageError('plan.unknownAgents', { names: unknown.join(', '), agents: configured.join(', ') });
   return names;
-}
-
-function checkOutFile(value: string, cwd: string): { file: string; shown: string } {
-  const file = path.resolve(cwd, value);
-  const shown = displayPath(file, cwd);
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
-  if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
-  }
-  return { file, shown };
 }
 
 const scenarioName = (id: string) => t(`scenario.${id}` as MessageId);

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
-import { displayPath } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { isMonth, monthReport } from '../domain/report.js';
 import { FORMATS, toCsv, toHtml, toMarkdown, toText, toXlsx, type Format } from '../report/formats.js';
 import { t } from '../messages/index.js';
-import { openExistingDatabase, parseDateFlag } from './common.js';
+import { checkOutFile, openExistingDatabase, parseDateFlag } from './common.js';
 
 interface ReportFlags {
   month?: string;
@@ -31,7 +30,7 @@ export function reportCommand(ctx: Context) {
       const date = parseDateFlag(flags.date);
       const month = flags.month?.trim() ?? date.slice(0, 7);
       if (!isMonth(month)) throw new UsageError('report.badMonth', { value: flags.month ?? '' });
-      const out = flags.out === undefined ? undefined : checkOut(flags.out, ctx.cwd);
+      const out = flags.out === undefined ? undefined : checkOutFile(flags.out, ctx.cwd, 'report.outIsFolder');
       const format = chooseFormat(flags.format, out?.file);
       if (format === 'xlsx' && !out && process.stdout.isTTY) throw new UsageError('report.xlsxNeedsOut');
 
@@ -71,16 +70,6 @@ function chooseFormat(flag: string | undefined, file: string | undefined): Forma
   const byExtension = file ? EXTENSIONS[path.extname(file).toLowerCase()] : undefined;
   if (byExtension) return byExtension;
   return process.stdout.isTTY ? 'text' : 'json';
-}
-
-function checkOut(value: string, cwd: string): { file: string; shown: string } {
-  const file = path.resolve(cwd, value);
-  const shown = displayPath(file, cwd);
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError('report.outIsFolder', { path: shown });
-  if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
-  }
-  return { file, shown };
 }
 
 /** The whole file or nothing: written beside it, then renamed over it. */

@@ -45,7 +45,7 @@ import {
   type IssueRow,
 } from '../storage/calls.js';
 import { closeIssue, reopenIssue } from '../storage/issues.js';
-import { addDays, isIsoDate, type WorkingCalendar } from './calendar.js';
+import { addDays, type WorkingCalendar } from './calendar.js';
 import { calendarFrom } from './plan.js';
 import { loadScript, questionApplies, SATISFACTION, type Answer, type Answers, type Question, type Script } from './scripts.js';
 import { isProblem, parseDate, parseDateTime, parseFlag } from './values.js';

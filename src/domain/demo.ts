@@ -6,7 +6,6 @@
 // with its outcome), and fixed problems through the closed loop (resolve, then a confirmation call).
 // Only the agents' and customers' choices are simulated, by a seeded generator and fixed dates and
 // times, so the demo is the same on every run and on every day it is run.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config, IssueLevel1, Priority } from '../core/config.js';

@@ -16,7 +16,8 @@ import {
 import { calendarFrom, planCallList, planContext, reasonsOf } from '../../src/domain/plan.js';
 import { loadScript, type Question } from '../../src/domain/scripts.js';
 import { setLang } from '../../src/messages/index.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
+import type { Db } from '../../src/storage/db.js';
+import { historyDatabase } from '../support/db.js';
 
 let db: Db;
 let config: Config;
@@ -56,11 +57,7 @@ function userError(fn: () => unknown): UserError {
 
 beforeEach(() => {
   setLang('en');
-  db = openDatabase(':memory:', { create: true });
-  db.prepare(
-    `INSERT INTO imports (kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates, started_at, finished_at)
-     VALUES ('customers', 't', 'x', 'utf8', 'comma', 0, 0, 0, 0, 0, 0, '2026-01-01', '2026-01-01')`,
-  ).run();
+  db = historyDatabase();
   config = defaultConfig('en');
   orderSeq = 0;
   // A: a returning customer whose order of 2026-11-10 is due an after-sale call until 2026-11-25.

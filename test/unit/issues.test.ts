@@ -7,7 +7,8 @@ import { callSession, confirmationResult, recordWholeCall } from '../../src/doma
 import { assign, issuesOn, overdueIssues, resolve } from '../../src/domain/issues.js';
 import { planCallList, planContext, reasonsOf } from '../../src/domain/plan.js';
 import { setLang } from '../../src/messages/index.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
+import type { Db } from '../../src/storage/db.js';
+import { historyDatabase } from '../support/db.js';
 
 let db: Db;
 let config: Config;
@@ -18,11 +19,7 @@ const statusOf = (id: number) => db.prepare(`SELECT status, reopened, closed_at 
 
 beforeEach(() => {
   setLang('en');
-  db = openDatabase(':memory:', { create: true });
-  db.prepare(
-    `INSERT INTO imports (kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates, started_at, finished_at)
-     VALUES ('customers', 't', 'x', 'utf8', 'comma', 0, 0, 0, 0, 0, 0, '2026-01-01', '2026-01-01')`,
-  ).run();
+  db = historyDatabase();
   db.prepare(`INSERT INTO customers (id, name, phone, tier, import_id) VALUES ('A', '张三', '+8613800138000', '普通会员', 1)`).run();
   db.prepare(`INSERT INTO orders (id, customer_id, ordered_at, amount_fen, import_id) VALUES ('O1', 'A', '2026-06-01', 10000, 1), ('O2', 'A', '2026-11-10', 10000, 1)`).run();
   config = defaultConfig('en');

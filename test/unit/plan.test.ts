@@ -4,7 +4,8 @@ import { defaultConfig, type Config } from '../../src/core/config.js';
 import { planCallList, reasonsOf, planContext, type CallList } from '../../src/domain/plan.js';
 import { countSegments } from '../../src/domain/segments.js';
 import { segmentRulesFrom } from '../../src/domain/plan.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
+import type { Db } from '../../src/storage/db.js';
+import { historyDatabase } from '../support/db.js';
 
 let db: Db;
 let config: Config;
@@ -41,11 +42,7 @@ const scenarioOf = (list: CallList, id: string) => list.items.find((i) => i.cust
 const reasons = (date: string, id: string) => reasonsOf(planContext(db, config, date), id).reasons;
 
 beforeEach(() => {
-  db = openDatabase(':memory:', { create: true });
-  db.prepare(
-    `INSERT INTO imports (kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates, started_at, finished_at)
-     VALUES ('customers', 't', 'x', 'utf8', 'comma', 0, 0, 0, 0, 0, 0, '2026-01-01', '2026-01-01')`,
-  ).run();
+  db = historyDatabase();
   config = defaultConfig('en');
   orderSeq = 0;
 });

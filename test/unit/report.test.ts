@@ -5,7 +5,8 @@ import { isMonth, monthRange, monthReport, previousMonth, type Figures, type Rep
 import { toCsv, toHtml, toMarkdown, toText } from '../../src/report/formats.js';
 import { reportTables } from '../../src/report/tables.js';
 import { setLang } from '../../src/messages/index.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
+import type { Db } from '../../src/storage/db.js';
+import { historyDatabase } from '../support/db.js';
 
 let db: Db;
 
@@ -83,11 +84,7 @@ function issue(s: IssueSpec): number {
 
 beforeEach(() => {
   setLang('en');
-  db = openDatabase(':memory:', { create: true });
-  db.prepare(
-    `INSERT INTO imports (kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates, started_at, finished_at)
-     VALUES ('customers', 't', 'x', 'utf8', 'comma', 0, 0, 0, 0, 0, 0, '2026-01-01', '2026-01-01')`,
-  ).run();
+  db = historyDatabase();
   orderSeq = 0;
   position = 0;
 });
