@@ -32,7 +32,8 @@ import {
   recordAnswer,
   recordIssue,
   savedSoFar,
-  scriptFor,
+  scriptForItem,
+  confirmationOf,
   type CallSession,
   type FollowUp,
   type Issue,
@@ -122,7 +123,7 @@ async function workItem(
   heartbeat.unref();
   try {
     const startedAt = resuming?.startedAt ?? callTime(s.date, s.clock());
-    const script = scriptFor(s, item.scenario);
+    const script = scriptForItem(s, item);
     const card = showCard(s, screen, item, script, resuming?.id ?? null);
     let callId = resuming?.id;
     let outcome: Outcome = 'completed';
@@ -263,7 +264,7 @@ function showCard(s: CallSession, screen: Prompter, item: ClaimedItem, script: S
     product: firstOrder?.product ?? '',
     complaint: String(params.category || complaint?.category || params.complaint || ''),
     // A confirmation call is about the issue its item names; otherwise the first open one.
-    issue: (card.issues.find((i) => item.scenario === 'confirmation' && String(i.id) === item.ref) ?? card.issues[0])?.words ?? '',
+    issue: (card.issues.find((i) => i.id === confirmationOf(s, item)) ?? card.issues[0])?.words ?? '',
   };
   lines.push(t('screen.opening'), `  ${fillText(script.opening, vars)}`, t('screen.identity'), `  ${fillText(script.identity, vars)}`, '');
   for (const line of lines) screen.say(line);

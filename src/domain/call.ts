@@ -44,7 +44,7 @@ import {
   type FlagChange,
   type IssueRow,
 } from '../storage/calls.js';
-import { closeIssue, reopenIssue } from '../storage/issues.js';
+import { closeIssue, reopenIssue, resolvedIssues } from '../storage/issues.js';
 import { addDays, type WorkingCalendar } from './calendar.js';
 import { calendarFrom } from './plan.js';
 import { loadScript, questionApplies, SATISFACTION, type Answer, type Answers, type Question, type Script } from './scripts.js';
@@ -422,6 +422,30 @@ export function scriptFor(s: CallSession, scenario: string): Script {
 }
 
 /**
+ * The issue a call on this item confirms: the item's own (a confirmation item), or an issue of the
+ * customer's that is resolved and awaiting its confirmation — a customer with an open complaint is
+ * called about the complaint first, and the fix of their issue is confirmed on the same call.
+ */
+export function confirmationOf(s: CallSession, item: Pick<ClaimedItem, 'scenario' | 'ref' | 'customerId'>): number | null {
+  if (item.scenario === 'confirmation') return item.ref === null ? null : Number(item.ref);
+  if (!s.config.scenarios.confirmation.enabled) return null;
+  return resolvedIssues(s.db, addDays(s.date, 1), item.customerId)[0]?.id ?? null;
+}
+
+/**
+ * What the agent asks on a call about this item: the scenario's script, and when the call also
+ * confirms an issue's fix, the confirmation script's questions that it does not ask already
+ * (satisfaction is asked once), after its own.
+ */
+export function scriptForItem(s: CallSession, item: Pick<ClaimedItem, 'scenario' | 'ref' | 'customerId'>): Script {
+  const script = scriptFor(s, item.scenario);
+  if (item.scenario === 'confirmation' || confirmationOf(s, item) === null) return script;
+  const asked = new Set(script.questions.map((q) => q.id));
+  const extra = scriptFor(s, 'confirmation').questions.filter((q) => !asked.has(q.id));
+  return { ...script, questions: [...script.questions, ...extra] };
+}
+
+/**
  * The agent's next customer. First, the agent's own claims whose process is gone (a screen closed
  * or killed before dialling) go back on the list at once rather than after the claim timeout; a
  * claim with a call in progress stays, to be resumed.
@@ -537,8 +561,9 @@ export function finishCall(
       { id: item.id, status: followUp.item, result: followUp.result, now: s.clock().toISOString() },
       followUp.flags,
     );
-    if (item.scenario === 'confirmation' && outcome === 'completed' && item.ref !== null) {
-      const id = Number(item.ref);
+    const confirms = confirmationOf(s, item);
+    if (outcome === 'completed' && confirms !== null) {
+      const id = confirms;
       const result = confirmationResult(answersOf(s.db, callId));
       if (result === 'confirmed') closeIssue(s.db, id, endedAt);
       else reopenIssue(s.db, id);
@@ -622,7 +647,7 @@ export function recordWholeCall(s: CallSession, input: CallInput, customerId?: s
   return s.db.transaction(() => {
     const item = customerId === undefined ? nextItem(s) : itemOfCustomer(s, customerId);
     if (!item) return fail('call.nothingLeft', { agent: s.agent, date: s.date });
-    const script = scriptFor(s, item.scenario);
+    const script = scriptForItem(s, item);
     const answers = outcome === 'completed' ? checkAnswers(script, given as Record<string, unknown>) : [];
     const startedAt = callTime(s.date, s.clock());
     const callId = outcome === 'completed' ? beginCall(s, item, startedAt, source) : undefined;

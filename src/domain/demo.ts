@@ -27,7 +27,7 @@ import {
   parseCallbackAt,
   recordAnswer,
   recordIssue,
-  scriptFor,
+  scriptForItem,
   type CallSession,
   type IssueInput,
   type Outcome,
@@ -422,7 +422,7 @@ function simulateCall(
     return null;
   }
 
-  const script = scriptFor(s, item.scenario);
+  const script = scriptForItem(s, item);
   const callId = beginCall(s, item, startedAt);
   const forced: Record<string, Answer> = {};
   const waiting = item.scenario === 'complaint-open' && openIssuesOf(s.db, item.customerId).some((i) => i.status === 'open');
