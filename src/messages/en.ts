@@ -24,7 +24,7 @@ export const en = {
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':
-    'Examples:\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
+    'Examples:\n  $ followup demo                                   # see it all on the bundled fixtures\n  $ followup import customers 客户.csv               # each morning: the latest exports …\n  $ followup plan --out 今日回访.csv                 # … and the day\'s call list\n  $ followup call --agent 小王                        # an agent works through their list\n  $ followup issues --status overdue\n  $ followup report --month 2026-11 --out 2026-11.html',
   'option.db': 'SQLite database file (default ./followup.db, or $FOLLOWUP_DB)',
   'option.lang': 'language for messages: zh-CN or en (default: config, then $LC_ALL/$LANG)',
   'option.config': 'config file (default ./followup.config.yaml when present)',

@@ -22,7 +22,7 @@ export const zhCN: Record<MessageId, string> = {
   ...demoZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
-    '示例：\n  $ followup import customers fixtures/customers.csv\n  $ followup import orders fixtures/orders.gbk.csv --json\n  $ followup --lang zh-CN import complaints - < complaints.csv',
+    '示例：\n  $ followup demo                                   # 用内置示例数据体验全部功能\n  $ followup import customers 客户.csv               # 每天早上：导入最新数据……\n  $ followup plan --out 今日回访.csv                 # ……生成当天的回访清单\n  $ followup call --agent 小王                        # 专员逐个回访\n  $ followup issues --status overdue\n  $ followup report --month 2026-11 --out 2026-11.html',
   'option.db': 'SQLite 数据库文件（默认 ./followup.db，或环境变量 $FOLLOWUP_DB）',
   'option.lang': '界面语言：zh-CN 或 en（默认取配置文件，其次 $LC_ALL/$LANG）',
   'option.config': '配置文件（默认使用当前目录下的 followup.config.yaml，如果存在）',
