@@ -23,6 +23,7 @@ import {
   endReasons,
   pendingBefore,
   planFacts,
+  planFactsOf,
   planItemsOn,
   ruledReasons,
   savePlan,
@@ -280,6 +281,7 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
       surveyDueBy: addDays(date, 14),
       surveyEvery: s.survey.everyDays,
     },
+    { ...contactRules(ctx), scenarioRank: SCENARIO_ORDER },
     onlyCustomer,
     carried,
   );
@@ -478,18 +480,20 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
 
   collectReasons(ctx, undefined, carried.map((c) => c.customerId));
   const rules = contactRules(ctx);
+  const factsParams = segmentParams(ctx.rules, date);
   const items: Draft[] = [];
   const overflow: Draft[] = [];
   let rolledOverCount = 0;
   const fixedSegments = new Map<string, SegmentId[]>();
   try {
+    const known = planFactsOf(db, factsParams, [...fixedCustomers, ...carried.map((c) => c.customerId)]);
     for (const id of fixedCustomers) {
-      const facts = planFacts(db, id);
+      const facts = known.get(id);
       if (facts) fixedSegments.set(id, segmentsOf(facts));
     }
     const carriedQueue: Draft[] = [];
     for (const item of carried) {
-      const facts = planFacts(db, item.customerId);
+      const facts = known.get(item.customerId);
       // Do-not-call is absolute, even for an item planned before the customer opted out.
       if (facts?.doNotCall) continue;
       carriedQueue.push(
@@ -523,9 +527,8 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       draft.position = agent.assigned;
       items.push(draft);
     };
-    const order = [...SCENARIO_ORDER];
     // Customers with a due reason, other than those already settled (claimed, done) or carried over.
-    const dueCustomers = countDueCustomers(db, rules, [...fixedCustomers, ...carriedCustomers]);
+    const dueCustomers = countDueCustomers(db, [...fixedCustomers, ...carriedCustomers]);
     let c = 0;
     let readCustomers = 0;
     const placedIds: string[] = [];
@@ -536,7 +539,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     let limit = wanted * 4;
     const seen = new Set<string>();
     for (;;) {
-      const rows = dueReasonsInOrder(db, rules, order, limit);
+      const rows = dueReasonsInOrder(db, factsParams, limit);
       let stopped = false;
       for (const row of rows) {
         if (seen.has(row.customerId)) continue;
@@ -575,7 +578,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     rolledOverCount += dueCustomers - readCustomers;
     // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
     const inOverflow = new Set(overflow.map((d) => d.customerId));
-    for (const row of closingWinners(db, rules, order, rolledTo, PERSISTING, placedIds)) {
+    for (const row of closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds)) {
       if (!inOverflow.has(row.customerId)) overflow.push(fromWinner(row, date));
     }
 

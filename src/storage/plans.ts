@@ -2,7 +2,16 @@
 // query per scenario over an index range), and the plan_items table the list is kept in.
 
 import type { Db } from './db.js';
-import { bind, buildFactsTables, dropFactsTables, ONE_CUSTOMER_FACTS_SQL, PLANNING_FACTS_SQL, type CustomerFacts, type SegmentParams } from './segments.js';
+import {
+  bind,
+  buildFactsTables,
+  dropFactsTables,
+  FACTS_OF_IDS_SQL,
+  ONE_CUSTOMER_FACTS_SQL,
+  PLANNING_FACTS_SQL,
+  type CustomerFacts,
+  type SegmentParams,
+} from './segments.js';
 
 /** One reason to call one customer, as the SQL finds it; the domain layer decides the rest. */
 export interface CandidateRow {
@@ -174,8 +183,13 @@ export function unansweredCustomers(db: Db, dNext: string, customerId?: string):
 //
 // temp.plan_reasons holds every reason to call found for day D (window reasons classified by the
 // domain layer, segment reasons added here set-based); temp.plan_facts the facts of the customers
-// they concern. The contact rules are one SQL expression over the two (ruledReasonsSql), shared by
+// they concern. The contact rules are one SQL expression over the two (exclusionSql), shared by
 // the planner and by explain, so "why is X not on the list" and the list itself cannot disagree.
+//
+// Once the facts are known, each reason also keeps what the ranking reads: the customer's value,
+// the contact rules' verdict, the scenario's rank and whether it is due after the rules. Counting
+// the due customers and reading the best of them then scan one table (hundreds of thousands of rows
+// on a million customers) instead of joining it to the facts every time.
 
 /** One reason to call, as stored in temp.plan_reasons. */
 interface ReasonFields {
@@ -204,12 +218,14 @@ export function startReasons(db: Db): void {
   // 1M customers, keeping them in memory was no faster and cost ~200 MB more peak RSS.
   db.exec(`DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;
     CREATE TABLE temp.plan_reasons (customer_id TEXT NOT NULL, scenario TEXT NOT NULL, ref TEXT, anchor TEXT, urgent INTEGER NOT NULL,
-      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT NOT NULL);
+      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT NOT NULL,
+      value_fen INTEGER, excl TEXT, scen_rank INTEGER, due INTEGER NOT NULL DEFAULT 0);
     CREATE INDEX temp.plan_reasons_by_customer ON plan_reasons (customer_id);`);
 }
 
 export function endReasons(db: Db): void {
   db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;');
+  dropFactsTables(db);
 }
 
 export function addReasons(db: Db, rows: ReasonRow[]): void {
@@ -245,12 +261,19 @@ export interface SegmentScenarioParams {
  * Fills temp.plan_facts with the facts of every customer a reason may concern — the churn-risk and
  * VIP customers the segment scenarios bring up, and those already in temp.plan_reasons — and adds
  * the segment reasons (churn warning, VIP care, survey) set-based. One pass over all customers, or
- * over one customer for explain.
+ * over one customer for explain. Then every reason gets its ranking keys and the contact rules'
+ * verdict (rankReasons).
+ *
+ * For all customers, plan_facts keeps only the columns the rules, the ranking and the segment
+ * reasons read: the full segment flags of a million customers are the costly part of the facts,
+ * and the planner needs them only for the customers it shows (planFactsOf). Explain (one customer)
+ * keeps them all.
  */
 export function addSegmentReasons(
   db: Db,
   params: SegmentParams,
   scenarios: SegmentScenarioParams,
+  ranking: RankingParams,
   customerId?: string,
   carried: string[] = [],
 ): void {
@@ -262,25 +285,34 @@ export function addSegmentReasons(
     scenarios.vipCare ? 'isVip' : null,
     scenarios.survey ? 'ordersTotal > 0' : null,
   ].filter(Boolean);
-  // Only the columns the rules, the ranking and the list read: narrower rows are markedly faster to
-  // write for a million customers. Explain (one customer) keeps them all.
-  const columns = `id, name, phone, doNotCall, wrongNumber, spend12mFen, ordersTotal, lastCallAt, lastContactAt, lastAttemptAt, lastInteractionAt,
-    isNew, isVip, isChurn, isComplaint, isOrdinary, isPotential, isLost`;
   const facts =
     customerId === undefined
-      ? `SELECT ${columns} FROM (${PLANNING_FACTS_SQL}) WHERE ${wanted.join(' OR ')}`
+      ? `SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}) WHERE ${wanted.join(' OR ')}`
       : `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})`;
+  // The aggregate tables stay until endReasons(): planFactsOf() reads them.
   if (customerId === undefined) buildFactsTables(db, params);
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(bound);
-  dropFactsTables(db);
   db.exec('CREATE UNIQUE INDEX temp.plan_facts_by_id ON plan_facts (id)');
-  const insert = (sql: string, extra: Record<string, unknown>) => db.prepare(sql).run(extra);
+  // The reasons found so far (windows, earlier calls) get their ranking keys from the facts.
+  db.prepare(
+    `UPDATE temp.plan_reasons AS r SET ${rankingAssignments(ranking, 'f')}
+       FROM temp.plan_facts AS f WHERE f.id = r.customer_id`,
+  ).run({ contactedSince: ranking.contactedSince });
+  // The segment reasons read the facts row they come from: `r` is both the reason and its facts.
+  const insert = (select: string, extra: Record<string, unknown>) =>
+    db
+      .prepare(
+        `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params,
+                                        value_fen, excl, scen_rank, due)
+         SELECT customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params, ${rankingColumns(ranking, 'r')}
+           FROM (${select}) r`,
+      )
+      .run({ ...extra, contactedSince: ranking.contactedSince });
   if (scenarios.churnWarning) {
     insert(
-      `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
-       SELECT id, 'churn-warning', NULL, substr(lastInteractionAt, 1, 10), isVip, CASE WHEN isVip THEN @urgentDueBy ELSE @dueBy END,
-              NULL, NULL, 'due', NULL,
-              json_object('last', substr(lastInteractionAt, 1, 10), 'spendFen', spend12mFen)
+      `SELECT *, id AS customer_id, 'churn-warning' AS scenario, NULL AS ref, substr(lastInteractionAt, 1, 10) AS anchor, isVip AS urgent,
+              CASE WHEN isVip THEN @urgentDueBy ELSE @dueBy END AS due_by, NULL AS from_day, NULL AS agent, 'due' AS status,
+              NULL AS exclusion, json_object('last', substr(lastInteractionAt, 1, 10), 'spendFen', spend12mFen) AS params
          FROM temp.plan_facts WHERE isChurn`,
       { urgentDueBy: scenarios.churnUrgentDueBy, dueBy: scenarios.churnDueBy },
     );
@@ -288,15 +320,38 @@ export function addSegmentReasons(
   // VIP care and the survey: due when the last completed call is older than their period.
   const periodic = (scenario: string, who: string, dueBy: string, before: string, every: number) =>
     insert(
-      `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)
-       SELECT id, '${scenario}', NULL, NULL, 0, @dueBy, NULL, NULL,
-              CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END, NULL,
-              json_object('last', substr(lastCallAt, 1, 10), 'every', @every)
+      `SELECT *, id AS customer_id, '${scenario}' AS scenario, NULL AS ref, NULL AS anchor, 0 AS urgent, @dueBy AS due_by, NULL AS from_day,
+              NULL AS agent, CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END AS status, NULL AS exclusion,
+              json_object('last', substr(lastCallAt, 1, 10), 'every', @every) AS params
          FROM temp.plan_facts WHERE ${who}`,
       { dueBy, before, every },
     );
   if (scenarios.vipCare) periodic('vip-care', 'isVip', scenarios.vipCareDueBy, scenarios.vipCareBefore, scenarios.vipCareEvery);
   if (scenarios.survey) periodic('survey', 'ordersTotal > 0', scenarios.surveyDueBy, scenarios.surveyBefore, scenarios.surveyEvery);
+}
+
+/** The facts the planner keeps for every customer a reason concerns (see addSegmentReasons). */
+const PLANNING_COLUMNS = `id, phone, doNotCall, wrongNumber, spend12mFen, ordersTotal, lastCallAt, lastContactAt, lastAttemptAt,
+  lastInteractionAt, isVip, isChurn`;
+
+/** The contact rules and the scenario order: what a reason's ranking keys are computed from. */
+export interface RankingParams extends ContactRuleParams {
+  scenarioRank: readonly string[];
+}
+
+/** value_fen, excl, scen_rank, due of reason `r` of the customer whose facts are `f`, as SQL expressions in that order. */
+function rankingExpressions(ranking: RankingParams, f: string): string[] {
+  const excl = exclusionSql(ranking.exempt, f);
+  return [`${f}.spend12mFen`, excl, rankSql(ranking.scenarioRank), `(r.status = 'due' AND (${excl}) IS NULL)`];
+}
+
+function rankingColumns(ranking: RankingParams, f: string): string {
+  return rankingExpressions(ranking, f).join(', ');
+}
+
+function rankingAssignments(ranking: RankingParams, f: string): string {
+  const [value, excl, rank, due] = rankingExpressions(ranking, f);
+  return `value_fen = ${value}, excl = ${excl}, scen_rank = ${rank}, due = ${due}`;
 }
 
 export interface ContactRuleParams {
@@ -310,16 +365,16 @@ export interface ContactRuleParams {
  * do-not-call (absolute), no phone, and the minimum interval between follow-ups.
  */
 /** The exclusion of reason `r` of customer `f` by the contact rules, or NULL: one SQL expression. */
-function exclusionSql(exempt: readonly string[]): string {
+function exclusionSql(exempt: readonly string[], f = 'f'): string {
   const exemptList = exempt.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');
   return `CASE
            WHEN r.status = 'excluded' THEN r.exclusion
-           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning', 'confirmation') AND f.lastAttemptAt >= r.anchor
+           WHEN r.anchor IS NOT NULL AND r.scenario NOT IN ('callback', 'complaint-open', 'churn-warning', 'confirmation') AND ${f}.lastAttemptAt >= r.anchor
              THEN 'already-followed-up'
-           WHEN f.doNotCall THEN 'do-not-call'
-           WHEN f.phone IS NULL THEN 'no-phone'
-           WHEN f.wrongNumber THEN 'wrong-number'
-           WHEN r.scenario NOT IN (${exemptList}) AND f.lastContactAt >= @contactedSince THEN 'contacted'
+           WHEN ${f}.doNotCall THEN 'do-not-call'
+           WHEN ${f}.phone IS NULL THEN 'no-phone'
+           WHEN ${f}.wrongNumber THEN 'wrong-number'
+           WHEN r.scenario NOT IN (${exemptList}) AND ${f}.lastContactAt >= @contactedSince THEN 'contacted'
          END`;
 }
 
@@ -354,19 +409,19 @@ export interface WinnerRow extends RuledReasonRow {
 }
 
 /** The scenario order as a SQL expression over reason `r`. */
-function rankSql(scenarioRank: string[]): string {
+function rankSql(scenarioRank: readonly string[]): string {
   return `CASE r.scenario ${scenarioRank.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${scenarioRank.length} END`;
 }
 
-/** The due reasons that survive the contact rules, with their customer's facts. */
-function dueSql(rules: ContactRuleParams, scenarioRank: string[]): string {
-  return `SELECT r.rowid AS rid, r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy,
-                 r.from_day AS fromDay, r.agent, r.params, f.spend12mFen AS valueFen, f.lastCallAt, f.lastContactAt, f.lastAttemptAt, NULL AS exclusion,
-                 'due' AS preStatus, f.name, f.phone, ${rankSql(scenarioRank)} AS scenarioRank,
-                 json_array(${SEGMENT_FLAGS.map(([id, flag]) => `CASE WHEN f.${flag} THEN '${id}' END`).join(', ')}) AS segmentsJson
-            FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id
-           WHERE r.status = 'due' AND (${exclusionSql(rules.exempt)}) IS NULL`;
-}
+/** The due reasons that survive the contact rules: one table, its ranking keys kept on each row. */
+const DUE_SQL = `SELECT r.rowid AS rid, r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy,
+                        r.from_day AS fromDay, r.agent, r.params, r.value_fen AS valueFen, NULL AS lastCallAt, NULL AS lastContactAt,
+                        NULL AS lastAttemptAt, NULL AS exclusion, 'due' AS preStatus, r.scen_rank AS scenarioRank
+                   FROM temp.plan_reasons r
+                  WHERE r.due`;
+
+/** A due reason as the ranking reads it; the customer's name, phone and segments are added by withCustomers. */
+type DueRow = Omit<WinnerRow, 'name' | 'phone' | 'segmentsJson'>;
 
 const LIST_ORDER = 'urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId';
 
@@ -377,23 +432,21 @@ const LIST_ORDER = 'urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId'
  * customers already seen gives the ranked list without ranking every customer: SQLite keeps only
  * the best `limit` rows while it reads (a bounded sort), instead of sorting hundreds of thousands.
  */
-export function dueReasonsInOrder(db: Db, rules: ContactRuleParams, scenarioRank: string[], limit: number): WinnerRow[] {
-  return db
-    .prepare(`SELECT * FROM (${dueSql(rules, scenarioRank)}) ORDER BY ${LIST_ORDER} LIMIT @limit`)
-    .all({ contactedSince: rules.contactedSince, limit }) as WinnerRow[];
+export function dueReasonsInOrder(db: Db, params: SegmentParams, limit: number): WinnerRow[] {
+  const rows = db.prepare(`${DUE_SQL} ORDER BY ${LIST_ORDER} LIMIT @limit`).all({ limit }) as DueRow[];
+  return withCustomers(db, params, rows);
 }
 
 /** How many customers, other than `except`, have at least one due reason (each is one call on some day's list). */
-export function countDueCustomers(db: Db, rules: ContactRuleParams, except: string[]): number {
+export function countDueCustomers(db: Db, except: string[]): number {
   return (
     db
       .prepare(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id
-           WHERE r.status = 'due' AND (${exclusionSql(rules.exempt)}) IS NULL
-             AND r.customer_id NOT IN (SELECT value FROM json_each(@except))
+        `SELECT count(*) AS n FROM (SELECT 1 FROM temp.plan_reasons r
+           WHERE r.due AND r.customer_id NOT IN (SELECT value FROM json_each(@except))
            GROUP BY r.customer_id)`,
       )
-      .get({ contactedSince: rules.contactedSince, except: JSON.stringify(except) }) as { n: number }
+      .get({ except: JSON.stringify(except) }) as { n: number }
   ).n;
 }
 
@@ -402,33 +455,40 @@ export function countDueCustomers(db: Db, rules: ContactRuleParams, except: stri
  * closes before it) and who are not among `placed`: they are kept on the next working day's list
  * so nothing is dropped.
  */
-export function closingWinners(
-  db: Db,
-  rules: ContactRuleParams,
-  scenarioRank: string[],
-  next: string,
-  persisting: string[],
-  placed: string[],
-): WinnerRow[] {
+export function closingWinners(db: Db, params: SegmentParams, next: string, persisting: string[], placed: string[]): WinnerRow[] {
   const candidates = db
     .prepare(
-      `SELECT * FROM (${dueSql(rules, scenarioRank)})
+      `SELECT * FROM (${DUE_SQL})
         WHERE scenario NOT IN (SELECT value FROM json_each(@persisting)) AND dueBy < @next
           AND customerId NOT IN (SELECT value FROM json_each(@placed))
         ORDER BY ${LIST_ORDER}`,
     )
-    .all({ contactedSince: rules.contactedSince, next, persisting: JSON.stringify(persisting), placed: JSON.stringify(placed) }) as WinnerRow[];
+    .all({ next, persisting: JSON.stringify(persisting), placed: JSON.stringify(placed) }) as DueRow[];
   if (candidates.length === 0) return [];
   // Only where that reason is the customer's most urgent: otherwise the customer comes back anyway.
-  const best = new Map<string, WinnerRow>();
+  const best = new Map<string, DueRow>();
   const ids = [...new Set(candidates.map((c) => c.customerId))];
   for (let i = 0; i < ids.length; i += 5000) {
     const rows = db
-      .prepare(`SELECT * FROM (${dueSql(rules, scenarioRank)} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
-      .all({ contactedSince: rules.contactedSince, ids: JSON.stringify(ids.slice(i, i + 5000)) }) as WinnerRow[];
+      .prepare(`SELECT * FROM (${DUE_SQL} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
+      .all({ ids: JSON.stringify(ids.slice(i, i + 5000)) }) as DueRow[];
     for (const row of rows) if (!best.has(row.customerId)) best.set(row.customerId, row);
   }
-  return candidates.filter((c) => best.get(c.customerId)?.rid === c.rid);
+  return withCustomers(
+    db,
+    params,
+    candidates.filter((c) => best.get(c.customerId)?.rid === c.rid),
+  );
+}
+
+/** Adds each row's customer name, phone and segments (as a JSON array with nulls, as the list reads them). */
+function withCustomers(db: Db, params: SegmentParams, rows: DueRow[]): WinnerRow[] {
+  const facts = planFactsOf(db, params, [...new Set(rows.map((r) => r.customerId))]);
+  return rows.map((row) => {
+    const f = facts.get(row.customerId);
+    const segments = SEGMENT_FLAGS.map(([id, flag]) => (f && f[flag as keyof CustomerFacts] ? id : null));
+    return { ...row, name: f?.name ?? '', phone: f?.phone ?? null, segmentsJson: JSON.stringify(segments) };
+  });
 }
 
 /** The segment flags of CustomerFacts, in SEGMENT_IDS order (kept here to build SQL from). */
@@ -453,8 +513,24 @@ export function dueReasonsOf(db: Db, rules: ContactRuleParams, scenarioRank: str
     .all({ contactedSince: rules.contactedSince, ids: JSON.stringify(ids) }) as RuledReasonRow[];
 }
 
+/** One customer's facts when explain collected their reasons (temp.plan_facts has every column then). */
 export function planFacts(db: Db, customerId: string): CustomerFacts | undefined {
   return db.prepare('SELECT * FROM temp.plan_facts WHERE id = ?').get(customerId) as CustomerFacts | undefined;
+}
+
+/**
+ * The full facts, segment flags included, of those of `ids` a reason concerns (the customers in
+ * temp.plan_facts), while a plan is made: computed from the run's aggregate tables for just them.
+ */
+export function planFactsOf(db: Db, params: SegmentParams, ids: string[]): Map<string, CustomerFacts> {
+  const facts = new Map<string, CustomerFacts>();
+  if (ids.length === 0) return facts;
+  const statement = db.prepare(`SELECT * FROM (${FACTS_OF_IDS_SQL}) WHERE id IN (SELECT id FROM temp.plan_facts)`);
+  const bound = bind(db, params);
+  for (let i = 0; i < ids.length; i += 5000) {
+    for (const row of statement.all({ ...bound, ids: JSON.stringify(ids.slice(i, i + 5000)) }) as CustomerFacts[]) facts.set(row.id, row);
+  }
+  return facts;
 }
 
 // --- plan_items --------------------------------------------------------------------------------

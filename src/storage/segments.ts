@@ -247,5 +247,12 @@ export const PLANNING_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
       OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers)
       OR cu.id IN (SELECT customer_id FROM temp.plan_reasons)
       OR cu.id IN (SELECT value FROM json_each(@carried))`);
+/**
+ * Every fact of the customers named in the JSON array @ids, from the aggregate tables of
+ * buildFactsTables() (still there while a plan is made): the planner computes the full segment
+ * flags only for the few customers it shows, not for every customer a reason concerns.
+ */
+export const FACTS_OF_IDS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
+   WHERE cu.id IN (SELECT value FROM json_each(@ids))`);
 /** The same for one customer, bound as @customerId. */
 export const ONE_CUSTOMER_FACTS_SQL = factsSql(true);
