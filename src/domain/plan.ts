@@ -587,7 +587,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     const also = new Map<string, StoredReason[]>();
     const ids = kept.filter((d) => d.rolledFrom === null).map((d) => d.customerId);
     for (let i = 0; i < ids.length; i += 5000) {
-      for (const row of dueReasonsOf(db, rules, [...SCENARIO_ORDER], ids.slice(i, i + 5000))) {
+      for (const row of dueReasonsOf(db, ids.slice(i, i + 5000))) {
         const list = also.get(row.customerId) ?? [];
         list.push({ scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) });
         also.set(row.customerId, list);

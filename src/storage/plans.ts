@@ -7,6 +7,7 @@ import {
   buildFactsTables,
   dropFactsTables,
   FACTS_OF_IDS_SQL,
+  NAMED_FACTS_SQL,
   ONE_CUSTOMER_FACTS_SQL,
   PLANNING_FACTS_SQL,
   type CustomerFacts,
@@ -258,16 +259,13 @@ export interface SegmentScenarioParams {
 }
 
 /**
- * Fills temp.plan_facts with the facts of every customer a reason may concern — the churn-risk and
- * VIP customers the segment scenarios bring up, and those already in temp.plan_reasons — and adds
- * the segment reasons (churn warning, VIP care, survey) set-based. One pass over all customers, or
- * over one customer for explain. Then every reason gets its ranking keys and the contact rules'
- * verdict (rankReasons).
- *
- * For all customers, plan_facts keeps only the columns the rules, the ranking and the segment
- * reasons read: the full segment flags of a million customers are the costly part of the facts,
- * and the planner needs them only for the customers it shows (planFactsOf). Explain (one customer)
- * keeps them all.
+ * Adds the segment reasons (churn warning, VIP care, survey) set-based, and gives every reason
+ * its ranking keys and the contact rules' verdict (see rankingExpressions). temp.plan_facts keeps
+ * the facts of the customers the reasons found so far name (windows, earlier calls) and of the
+ * carried-over ones; the segment reasons come straight from one pass over all customers' facts,
+ * which are not kept: the full facts of the customers the list shows are computed again for just
+ * them (planFactsOf). For explain (one customer) plan_facts holds that customer's every fact and
+ * the segment reasons come from it.
  */
 export function addSegmentReasons(
   db: Db,
@@ -278,56 +276,94 @@ export function addSegmentReasons(
   carried: string[] = [],
 ): void {
   const bound = { ...bind(db, params), customerId: customerId ?? null, carried: JSON.stringify(carried), survey: scenarios.survey ? 1 : 0 };
-  const wanted = [
-    'id IN (SELECT customer_id FROM temp.plan_reasons)',
-    'id IN (SELECT value FROM json_each(@carried))',
-    scenarios.churnWarning ? 'isChurn' : null,
-    scenarios.vipCare ? 'isVip' : null,
-    scenarios.survey ? 'ordersTotal > 0' : null,
-  ].filter(Boolean);
-  const facts =
-    customerId === undefined
-      ? `SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}) WHERE ${wanted.join(' OR ')}`
-      : `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})`;
+  const one = customerId !== undefined;
   // The aggregate tables stay until endReasons(): planFactsOf() reads them.
-  if (customerId === undefined) buildFactsTables(db, params);
-  db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(bound);
+  if (!one) buildFactsTables(db, params);
+  const facts = one ? `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})` : `SELECT ${PLANNING_COLUMNS} FROM (${NAMED_FACTS_SQL})`;
+  db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(used(facts, bound));
   db.exec('CREATE UNIQUE INDEX temp.plan_facts_by_id ON plan_facts (id)');
   // The reasons found so far (windows, earlier calls) get their ranking keys from the facts.
-  db.prepare(
-    `UPDATE temp.plan_reasons AS r SET ${rankingAssignments(ranking, 'f')}
-       FROM temp.plan_facts AS f WHERE f.id = r.customer_id`,
-  ).run({ contactedSince: ranking.contactedSince });
-  // The segment reasons read the facts row they come from: `r` is both the reason and its facts.
-  const insert = (select: string, extra: Record<string, unknown>) =>
-    db
-      .prepare(
-        `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params,
-                                        value_fen, excl, scen_rank, due)
-         SELECT customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params, ${rankingColumns(ranking, 'r')}
-           FROM (${select}) r`,
-      )
-      .run({ ...extra, contactedSince: ranking.contactedSince });
-  if (scenarios.churnWarning) {
-    insert(
-      `SELECT *, id AS customer_id, 'churn-warning' AS scenario, NULL AS ref, substr(lastInteractionAt, 1, 10) AS anchor, isVip AS urgent,
-              CASE WHEN isVip THEN @urgentDueBy ELSE @dueBy END AS due_by, NULL AS from_day, NULL AS agent, 'due' AS status,
-              NULL AS exclusion, json_object('last', substr(lastInteractionAt, 1, 10), 'spendFen', spend12mFen) AS params
-         FROM temp.plan_facts WHERE isChurn`,
-      { urgentDueBy: scenarios.churnUrgentDueBy, dueBy: scenarios.churnDueBy },
-    );
-  }
-  // VIP care and the survey: due when the last completed call is older than their period.
-  const periodic = (scenario: string, who: string, dueBy: string, before: string, every: number) =>
-    insert(
-      `SELECT *, id AS customer_id, '${scenario}' AS scenario, NULL AS ref, NULL AS anchor, 0 AS urgent, @dueBy AS due_by, NULL AS from_day,
-              NULL AS agent, CASE WHEN lastCallAt IS NULL OR lastCallAt < @before THEN 'due' ELSE 'not-yet' END AS status, NULL AS exclusion,
-              json_object('last', substr(lastCallAt, 1, 10), 'every', @every) AS params
-         FROM temp.plan_facts WHERE ${who}`,
-      { dueBy, before, every },
-    );
-  if (scenarios.vipCare) periodic('vip-care', 'isVip', scenarios.vipCareDueBy, scenarios.vipCareBefore, scenarios.vipCareEvery);
-  if (scenarios.survey) periodic('survey', 'ordersTotal > 0', scenarios.surveyDueBy, scenarios.surveyBefore, scenarios.surveyEvery);
+  const update = `UPDATE temp.plan_reasons AS r SET ${rankingAssignments(ranking, 'f')} FROM temp.plan_facts AS f WHERE f.id = r.customer_id`;
+  db.prepare(update).run(used(update, { contactedSince: ranking.contactedSince }));
+
+  const enabled = [scenarios.churnWarning ? 'churn-warning' : null, scenarios.vipCare ? 'vip-care' : null, scenarios.survey ? 'survey' : null].filter(
+    (x): x is string => x !== null,
+  );
+  if (enabled.length === 0) return;
+  const source = one ? 'temp.plan_facts' : `(SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}))`;
+  const sql = segmentReasonsSql(enabled, source, ranking);
+  db.prepare(sql).run(
+    used(sql, {
+      ...bound,
+      contactedSince: ranking.contactedSince,
+      churnUrgentDueBy: scenarios.churnUrgentDueBy,
+      churnDueBy: scenarios.churnDueBy,
+      vipCareDueBy: scenarios.vipCareDueBy,
+      vipCareBefore: scenarios.vipCareBefore,
+      vipCareEvery: scenarios.vipCareEvery,
+      surveyDueBy: scenarios.surveyDueBy,
+      surveyBefore: scenarios.surveyBefore,
+      surveyEvery: scenarios.surveyEvery,
+    }),
+  );
+}
+
+/** The named parameters of `sql` from `values`: SQLite is told only those it reads. */
+function used(sql: string, values: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]));
+  return Object.fromEntries(Object.entries(values).filter(([name]) => names.has(name)));
+}
+
+/**
+ * The segment reasons, over a customer's facts: who has one, and its columns. VIP care and the
+ * survey are due when the last completed call is older than their period.
+ */
+const SEGMENT_REASONS: Record<string, { who: string; anchor: string; urgent: string; dueBy: string; status: string; params: string }> = {
+  'churn-warning': {
+    who: 'isChurn',
+    anchor: 'substr(lastInteractionAt, 1, 10)',
+    urgent: 'isVip',
+    dueBy: 'CASE WHEN isVip THEN @churnUrgentDueBy ELSE @churnDueBy END',
+    status: "'due'",
+    params: "json_object('last', substr(lastInteractionAt, 1, 10), 'spendFen', spend12mFen)",
+  },
+  'vip-care': {
+    who: 'isVip',
+    anchor: 'NULL',
+    urgent: '0',
+    dueBy: '@vipCareDueBy',
+    status: "CASE WHEN lastCallAt IS NULL OR lastCallAt < @vipCareBefore THEN 'due' ELSE 'not-yet' END",
+    params: "json_object('last', substr(lastCallAt, 1, 10), 'every', @vipCareEvery)",
+  },
+  survey: {
+    who: 'ordersTotal > 0',
+    anchor: 'NULL',
+    urgent: '0',
+    dueBy: '@surveyDueBy',
+    status: "CASE WHEN lastCallAt IS NULL OR lastCallAt < @surveyBefore THEN 'due' ELSE 'not-yet' END",
+    params: "json_object('last', substr(lastCallAt, 1, 10), 'every', @surveyEvery)",
+  },
+};
+
+/**
+ * One INSERT of the `enabled` segment reasons of every customer in `source` (facts rows): each
+ * customer's row is read once and paired with the scenarios that apply to them; the reason `r`
+ * carries its customer's facts, so its ranking keys are computed in the same statement.
+ */
+function segmentReasonsSql(enabled: string[], source: string, ranking: RankingParams): string {
+  const pick = (column: keyof (typeof SEGMENT_REASONS)[string]) =>
+    `CASE s.scenario ${enabled.map((id) => `WHEN '${id}' THEN ${SEGMENT_REASONS[id][column]}`).join(' ')} END`;
+  const scenarios = enabled.map((id) => `SELECT '${id}' AS scenario`).join(' UNION ALL ');
+  return `
+    INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params,
+                                   value_fen, excl, scen_rank, due)
+    SELECT customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params, ${rankingColumns(ranking, 'r')}
+      FROM (SELECT f.*, f.id AS customer_id, s.scenario, NULL AS ref, ${pick('anchor')} AS anchor, ${pick('urgent')} AS urgent,
+                   ${pick('dueBy')} AS due_by, NULL AS from_day, NULL AS agent, ${pick('status')} AS status, NULL AS exclusion,
+                   ${pick('params')} AS params
+              FROM ${source} f CROSS JOIN (${scenarios}) s
+             WHERE (${enabled.map((id) => SEGMENT_REASONS[id].who).join(' OR ')})
+               AND (${enabled.map((id) => `(s.scenario = '${id}' AND ${SEGMENT_REASONS[id].who})`).join(' OR ')})) r`;
 }
 
 /** The facts the planner keeps for every customer a reason concerns (see addSegmentReasons). */
@@ -503,14 +539,13 @@ const SEGMENT_FLAGS: [string, string][] = [
 ];
 
 /** All due reasons of these customers, most urgent first: the "also" part of each item's reason. */
-export function dueReasonsOf(db: Db, rules: ContactRuleParams, scenarioRank: string[], ids: string[]): RuledReasonRow[] {
-  const rank = `CASE scenario ${scenarioRank.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${scenarioRank.length} END`;
+export function dueReasonsOf(db: Db, ids: string[]): { customerId: string; scenario: string; ref: string | null; params: string }[] {
   return db
     .prepare(
-      `SELECT * FROM (${ruledReasonsSql(rules.exempt)} WHERE r.customer_id IN (SELECT value FROM json_each(@ids)))
-        WHERE exclusion IS NULL AND preStatus = 'due' ORDER BY customerId, urgent DESC, dueBy, ${rank}`,
+      `SELECT customer_id AS customerId, scenario, ref, params FROM temp.plan_reasons
+        WHERE due AND customer_id IN (SELECT value FROM json_each(@ids)) ORDER BY customer_id, urgent DESC, due_by, scen_rank`,
     )
-    .all({ contactedSince: rules.contactedSince, ids: JSON.stringify(ids) }) as RuledReasonRow[];
+    .all({ ids: JSON.stringify(ids) }) as { customerId: string; scenario: string; ref: string | null; params: string }[];
 }
 
 /** One customer's facts when explain collected their reasons (temp.plan_facts has every column then). */
@@ -525,10 +560,14 @@ export function planFacts(db: Db, customerId: string): CustomerFacts | undefined
 export function planFactsOf(db: Db, params: SegmentParams, ids: string[]): Map<string, CustomerFacts> {
   const facts = new Map<string, CustomerFacts>();
   if (ids.length === 0) return facts;
-  const statement = db.prepare(`SELECT * FROM (${FACTS_OF_IDS_SQL}) WHERE id IN (SELECT id FROM temp.plan_facts)`);
+  // The customers a reason concerns: those it names, and those plan_facts holds (the carried ones).
+  const statement = db.prepare(
+    `SELECT * FROM (${FACTS_OF_IDS_SQL}) WHERE id IN (SELECT customer_id FROM temp.plan_reasons) OR id IN (SELECT id FROM temp.plan_facts)`,
+  );
   const bound = bind(db, params);
   for (let i = 0; i < ids.length; i += 5000) {
-    for (const row of statement.all({ ...bound, ids: JSON.stringify(ids.slice(i, i + 5000)) }) as CustomerFacts[]) facts.set(row.id, row);
+    const values = used(FACTS_OF_IDS_SQL, { ...bound, ids: JSON.stringify(ids.slice(i, i + 5000)) });
+    for (const row of statement.all(values) as CustomerFacts[]) facts.set(row.id, row);
   }
   return facts;
 }
