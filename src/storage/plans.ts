@@ -74,14 +74,20 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
   const window = (name: string) =>
     one ? 'customer_id = @customerId AND ordered_at < @dNext' : `ordered_at >= @${name}Since AND ordered_at < @${name}Until`;
   const insert = `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)`;
+  // The window's days are computed once per order (date() is the costly part of these rows): the
+  // inner select yields them to the outer one (OFFSET 0 keeps it from being flattened into it).
   const orderReason = (scenario: string, from: string, to: string, candidates: string) => `
     ${insert}
-    SELECT customerId, '${scenario}', ref, anchor, 0, ${plusDays('anchor', to)}, ${plusDays('anchor', from)}, NULL,
-           CASE WHEN ${plusDays('anchor', from)} > @date THEN 'not-yet' WHEN ${plusDays('anchor', to)} < @date THEN 'excluded' ELSE 'due' END,
-           CASE WHEN ${plusDays('anchor', from)} <= @date AND ${plusDays('anchor', to)} < @date
-                THEN json_object('code', 'window-passed', 'until', ${plusDays('anchor', to)}) END,
+    SELECT customerId, '${scenario}', ref, anchor, 0, dueBy, fromDay, NULL,
+           CASE WHEN fromDay > @date THEN 'not-yet' WHEN dueBy < @date THEN 'excluded' ELSE 'due' END,
+           CASE WHEN fromDay <= @date AND dueBy < @date THEN json_object('code', 'window-passed', 'until', dueBy) END,
            json_object('order', ref, 'day', anchor, 'days', ${daysSince('anchor')}, 'amountFen', amountFen)
-      FROM (${candidates})`;
+      FROM (SELECT *, ${plusDays('anchor', to)} AS dueBy, ${plusDays('anchor', from)} AS fromDay FROM (${candidates}) LIMIT -1 OFFSET 0)`;
+  // The order's id is not in the time index: the window is grouped on the index alone (its
+  // entries carry the rowid) and only each customer's chosen order is read from the table, not
+  // every order in the window (86k reads instead of 112k on the 1M bench, 0.5 s -> 0.3 s).
+  const withOrderId = (grouped: string) =>
+    `SELECT g.customerId, x.id AS ref, g.anchor, g.amountFen FROM (${grouped}) g JOIN orders x ON x.rowid = g.rid`;
   const statements: string[] = [];
   if (scenarios.has('after-sale')) {
     // The latest order in the window is the one the call is about.
@@ -90,8 +96,8 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
         'after-sale',
         '@afterSaleFrom',
         '@afterSaleTo',
-        `SELECT customer_id AS customerId, id AS ref, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
-           FROM orders WHERE ${window('afterSale')} GROUP BY customer_id`,
+        withOrderId(`SELECT customer_id AS customerId, rowid AS rid, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
+           FROM orders WHERE ${window('afterSale')} GROUP BY customer_id`),
       ),
     );
   }
@@ -101,8 +107,8 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
         'usage-check',
         '@usageFrom',
         '@usageTo',
-        `SELECT customer_id AS customerId, id AS ref, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
-           FROM orders WHERE ${window('usage')} AND amount_fen >= @usageMinFen GROUP BY customer_id`,
+        withOrderId(`SELECT customer_id AS customerId, rowid AS rid, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
+           FROM orders WHERE ${window('usage')} AND amount_fen >= @usageMinFen GROUP BY customer_id`),
       ),
     );
   }
@@ -112,11 +118,11 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
         'first-experience',
         '@firstFrom',
         '@firstTo',
-        `SELECT o.customer_id AS customerId, o.id AS ref, ${dayOf('min(o.ordered_at)')} AS anchor, o.amount_fen AS amountFen
+        withOrderId(`SELECT o.customer_id AS customerId, o.rowid AS rid, ${dayOf('min(o.ordered_at)')} AS anchor, o.amount_fen AS amountFen
            FROM orders o
           WHERE ${window('first').replace(/ordered_at/g, 'o.ordered_at').replace('customer_id', 'o.customer_id')}
             AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at)
-          GROUP BY o.customer_id`,
+          GROUP BY o.customer_id`),
       ),
     );
   }
@@ -290,7 +296,10 @@ export function addSegmentReasons(
     (x): x is string => x !== null,
   );
   if (enabled.length === 0) return;
-  const source = one ? 'temp.plan_facts' : `(SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}))`;
+  // OFFSET 0 keeps the facts a subquery that yields each customer's row once (a co-routine):
+  // flattened into the INSERT, SQLite would compute the flags again for each scenario and each
+  // column that reads them (measured 2.9 s against 2.2 s on 1M customers).
+  const source = one ? 'temp.plan_facts' : `(SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}) LIMIT -1 OFFSET 0)`;
   const sql = segmentReasonsSql(enabled, source, ranking);
   db.prepare(sql).run(
     used(sql, {
