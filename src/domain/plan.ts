@@ -25,6 +25,7 @@ import {
   planFacts,
   planFactsOf,
   planItemsOn,
+  prefetchFacts,
   ruledReasons,
   savePlan,
   startReasons,
@@ -200,6 +201,8 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   const s = config.scenarios;
   const enabled = enabledScenarios(config);
   startReasons(db);
+  // The customers' order facts (the longest part) are computed on the other core meanwhile.
+  if (onlyCustomer === undefined) prefetchFacts(db, segmentParams(ctx.rules, date));
 
   const windows: WindowParams = {
     date,

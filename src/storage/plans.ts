@@ -13,6 +13,7 @@ import {
   type CustomerFacts,
   type SegmentParams,
 } from './segments.js';
+import { attachOrderFacts, releaseOrderFacts, startOrderFacts, type PendingOrderFacts } from './facts-worker.js';
 
 /** One reason to call one customer, as the SQL finds it; the domain layer decides the rest. */
 export interface CandidateRow {
@@ -231,7 +232,22 @@ export function startReasons(db: Db): void {
 
 export function endReasons(db: Db): void {
   db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;');
+  const pending = pendingFacts.get(db);
+  pendingFacts.delete(db);
+  if (pending) releaseOrderFacts(db, pending);
   dropFactsTables(db);
+}
+
+/** The orders aggregate a worker is computing for this connection's plan (facts-worker.ts). */
+const pendingFacts = new WeakMap<Db, PendingOrderFacts>();
+
+/**
+ * Starts computing the customers' order facts on another thread while the caller finds the window
+ * and call reasons; addSegmentReasons() takes them up. For a plan of all customers only.
+ */
+export function prefetchFacts(db: Db, params: SegmentParams): void {
+  const pending = startOrderFacts(db, params);
+  if (pending) pendingFacts.set(db, pending);
 }
 
 export function addReasons(db: Db, rows: ReasonRow[]): void {
@@ -283,7 +299,10 @@ export function addSegmentReasons(
   const bound = { ...bind(db, params), customerId: customerId ?? null, carried: JSON.stringify(carried), survey: scenarios.survey ? 1 : 0 };
   const one = customerId !== undefined;
   // The aggregate tables stay until endReasons(): planFactsOf() reads them.
-  if (!one) buildFactsTables(db, params);
+  if (!one) {
+    const pending = pendingFacts.get(db);
+    buildFactsTables(db, params, pending !== undefined && attachOrderFacts(db, pending));
+  }
   const facts = one ? `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})` : `SELECT ${PLANNING_COLUMNS} FROM (${NAMED_FACTS_SQL})`;
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(used(facts, bound));
   db.exec('CREATE UNIQUE INDEX temp.plan_facts_by_id ON plan_facts (id)');
@@ -539,7 +558,8 @@ export function closingWinners(db: Db, params: SegmentParams, next: string, pers
 
 /** Adds each row's customer name, phone and segments (as a JSON array with nulls, as the list reads them). */
 function withCustomers(db: Db, params: SegmentParams, rows: DueRow[]): WinnerRow[] {
-  const facts = planFactsOf(db, params, [...new Set(rows.map((r) => r.customerId))]);
+  const columns = `id, name, phone, ${SEGMENT_FLAGS.map(([, flag]) => flag).join(', ')}`;
+  const facts = planFactsOf(db, params, [...new Set(rows.map((r) => r.customerId))], columns);
   return rows.map((row) => {
     const f = facts.get(row.customerId);
     const segments = SEGMENT_FLAGS.map(([id, flag]) => (f && f[flag as keyof CustomerFacts] ? id : null));
@@ -577,12 +597,12 @@ export function planFacts(db: Db, customerId: string): CustomerFacts | undefined
  * The full facts, segment flags included, of those of `ids` a reason concerns (the customers in
  * temp.plan_facts), while a plan is made: computed from the run's aggregate tables for just them.
  */
-export function planFactsOf(db: Db, params: SegmentParams, ids: string[]): Map<string, CustomerFacts> {
+export function planFactsOf(db: Db, params: SegmentParams, ids: string[], columns = '*'): Map<string, CustomerFacts> {
   const facts = new Map<string, CustomerFacts>();
   if (ids.length === 0) return facts;
   // The customers a reason concerns: those it names, and those plan_facts holds (the carried ones).
   const statement = db.prepare(
-    `SELECT * FROM (${FACTS_OF_IDS_SQL}) WHERE id IN (SELECT customer_id FROM temp.plan_reasons) OR id IN (SELECT id FROM temp.plan_facts)`,
+    `SELECT ${columns} FROM (${FACTS_OF_IDS_SQL}) WHERE id IN (SELECT customer_id FROM temp.plan_reasons) OR id IN (SELECT id FROM temp.plan_facts)`,
   );
   const bound = bind(db, params);
   for (let i = 0; i < ids.length; i += 5000) {

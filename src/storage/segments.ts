@@ -66,7 +66,7 @@ export interface CustomerFacts {
 }
 
 // Per-customer aggregates as of D ("… < @dNext": everything that happened by the end of day D).
-const ORDER_FACTS = `
+export const ORDER_FACTS = `
   SELECT customer_id AS id, min(ordered_at) AS firstOrderAt, max(ordered_at) AS lastOrderAt, count(*) AS ordersTotal,
          coalesce(sum(amount_fen) FILTER (WHERE ordered_at >= @d12m), 0) AS spend12mFen,
          count(*) FILTER (WHERE ordered_at >= @d12m) AS orders12m,
@@ -162,20 +162,29 @@ function factsSql(oneCustomer: boolean): string {
  * Builds the per-customer aggregate tables that the all-customers facts read (a few tens of bytes
  * per customer). FILTER aggregates are markedly cheaper than CASE inside sum().
  */
-export function buildFactsTables(db: Db, params: SegmentParams): void {
-  dropFactsTables(db);
+/** The columns of the per-customer orders table (ORDER_FACTS). */
+export const ORDER_FACTS_COLUMNS = `id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m, ordersRecent, ordersBefore`;
+
+/**
+ * `ordersReady`: temp.facts_orders is already there (the planner's worker made it, see
+ * facts-worker.ts), only the other two are built.
+ */
+export function buildFactsTables(db: Db, params: SegmentParams, ordersReady = false): void {
+  dropFactsTables(db, ordersReady);
   const p = { dNext: params.dNext, d12m: params.d12m, dWindow: params.dWindow, dWindowBefore: params.dWindowBefore };
-  db.exec(`CREATE TABLE temp.facts_orders (id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m,
-             ordersRecent, ordersBefore) WITHOUT ROWID;
-           CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
+  db.exec(`CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
            CREATE TABLE temp.facts_calls (id TEXT PRIMARY KEY, lastCallAt, lastContactAt, lastAttemptAt) WITHOUT ROWID;`);
-  db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
+  if (!ordersReady) {
+    db.exec(`CREATE TABLE temp.facts_orders (${ORDER_FACTS_COLUMNS}) WITHOUT ROWID`);
+    db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
+  }
   db.prepare(`INSERT INTO temp.facts_complaints ${COMPLAINT_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
   db.prepare(`INSERT INTO temp.facts_calls ${CALL_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
 }
 
-export function dropFactsTables(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS temp.facts_orders; DROP TABLE IF EXISTS temp.facts_complaints; DROP TABLE IF EXISTS temp.facts_calls;');
+export function dropFactsTables(db: Db, keepOrders = false): void {
+  if (!keepOrders) db.exec('DROP TABLE IF EXISTS temp.facts_orders;');
+  db.exec('DROP TABLE IF EXISTS temp.facts_complaints; DROP TABLE IF EXISTS temp.facts_calls;');
 }
 
 /**
