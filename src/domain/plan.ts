@@ -38,6 +38,7 @@ import {
   type PlanItemRow,
   type ReasonRow,
   type RuledReasonRow,
+  type SegmentScenarioParams,
   type WindowParams,
   type WinnerRow,
 } from '../storage/plans.js';
@@ -201,8 +202,22 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   const s = config.scenarios;
   const enabled = enabledScenarios(config);
   startReasons(db);
-  // The customers' order facts (the longest part) are computed on the other core meanwhile.
-  if (onlyCustomer === undefined) prefetchFacts(db, segmentParams(ctx.rules, date));
+  const churn = s['churn-warning'];
+  const segmentScenarios: SegmentScenarioParams = {
+    churnWarning: enabled.has('churn-warning'),
+    vipCare: enabled.has('vip-care'),
+    survey: enabled.has('survey'),
+    churnUrgentDueBy: addDays(date, Math.max(0, Math.ceil(churn.highValueDueHours / 24) - 1)),
+    churnDueBy: addDays(date, churn.dueDays),
+    vipCareBefore: addDays(date, -s['vip-care'].everyDays + 1),
+    vipCareDueBy: addDays(date, 7),
+    vipCareEvery: s['vip-care'].everyDays,
+    surveyBefore: addDays(date, -s.survey.everyDays + 1),
+    surveyDueBy: addDays(date, 14),
+    surveyEvery: s.survey.everyDays,
+  };
+  // The customers' facts for the segment reasons (the longest part) are computed on the other core meanwhile.
+  if (onlyCustomer === undefined) prefetchFacts(db, segmentParams(ctx.rules, date), segmentScenarios);
 
   const windows: WindowParams = {
     date,
@@ -267,27 +282,7 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   }
   addReasons(db, rows);
 
-  const churn = s['churn-warning'];
-  addSegmentReasons(
-    db,
-    segmentParams(ctx.rules, date),
-    {
-      churnWarning: enabled.has('churn-warning'),
-      vipCare: enabled.has('vip-care'),
-      survey: enabled.has('survey'),
-      churnUrgentDueBy: addDays(date, Math.max(0, Math.ceil(churn.highValueDueHours / 24) - 1)),
-      churnDueBy: addDays(date, churn.dueDays),
-      vipCareBefore: addDays(date, -s['vip-care'].everyDays + 1),
-      vipCareDueBy: addDays(date, 7),
-      vipCareEvery: s['vip-care'].everyDays,
-      surveyBefore: addDays(date, -s.survey.everyDays + 1),
-      surveyDueBy: addDays(date, 14),
-      surveyEvery: s.survey.everyDays,
-    },
-    { ...contactRules(ctx), scenarioRank: SCENARIO_ORDER },
-    onlyCustomer,
-    carried,
-  );
+  addSegmentReasons(db, segmentParams(ctx.rules, date), segmentScenarios, { ...contactRules(ctx), scenarioRank: SCENARIO_ORDER }, onlyCustomer, carried);
 }
 
 function toRow(reason: Reason, customerId: string, anchor: string | null): ReasonRow {

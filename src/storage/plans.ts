@@ -10,10 +10,11 @@ import {
   NAMED_FACTS_SQL,
   ONE_CUSTOMER_FACTS_SQL,
   PLANNING_FACTS_SQL,
+  usedParams,
   type CustomerFacts,
   type SegmentParams,
 } from './segments.js';
-import { attachOrderFacts, releaseOrderFacts, startOrderFacts, type PendingOrderFacts } from './facts-worker.js';
+import { attachCandidates, attachOrderFacts, CANDIDATES_TABLE, releaseOrderFacts, startOrderFacts, type PendingOrderFacts } from './facts-worker.js';
 
 /** One reason to call one customer, as the SQL finds it; the domain layer decides the rest. */
 export interface CandidateRow {
@@ -245,9 +246,22 @@ const pendingFacts = new WeakMap<Db, PendingOrderFacts>();
  * Starts computing the customers' order facts on another thread while the caller finds the window
  * and call reasons; addSegmentReasons() takes them up. For a plan of all customers only.
  */
-export function prefetchFacts(db: Db, params: SegmentParams): void {
-  const pending = startOrderFacts(db, params);
+export function prefetchFacts(db: Db, params: SegmentParams, scenarios: SegmentScenarioParams): void {
+  const enabled = enabledSegmentReasons(scenarios);
+  const candidates = enabled.length > 0 ? { sql: candidatesSql(enabled), values: { survey: scenarios.survey ? 1 : 0 } } : null;
+  const pending = startOrderFacts(db, params, candidates);
   if (pending) pendingFacts.set(db, pending);
+}
+
+/** The facts of the customers the enabled segment reasons concern, over all customers. */
+function candidatesSql(enabled: string[]): string {
+  return `SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}) WHERE ${enabled.map((id) => SEGMENT_REASONS[id].who).join(' OR ')}`;
+}
+
+function enabledSegmentReasons(scenarios: SegmentScenarioParams): string[] {
+  return [scenarios.churnWarning ? 'churn-warning' : null, scenarios.vipCare ? 'vip-care' : null, scenarios.survey ? 'survey' : null].filter(
+    (x): x is string => x !== null,
+  );
 }
 
 export function addReasons(db: Db, rows: ReasonRow[]): void {
@@ -310,9 +324,7 @@ export function addSegmentReasons(
   const update = `UPDATE temp.plan_reasons AS r SET ${rankingAssignments(ranking, 'f')} FROM temp.plan_facts AS f WHERE f.id = r.customer_id`;
   db.prepare(update).run(used(update, { contactedSince: ranking.contactedSince }));
 
-  const enabled = [scenarios.churnWarning ? 'churn-warning' : null, scenarios.vipCare ? 'vip-care' : null, scenarios.survey ? 'survey' : null].filter(
-    (x): x is string => x !== null,
-  );
+  const enabled = enabledSegmentReasons(scenarios);
   if (enabled.length > 0) insertSegmentReasons(db, enabled, scenarios, ranking, bound, one);
   // Indexed once all reasons are in: one sort instead of keeping the index up through every insert.
   db.exec('CREATE INDEX temp.plan_reasons_by_customer ON plan_reasons (customer_id)');
@@ -329,7 +341,13 @@ function insertSegmentReasons(
   // OFFSET 0 keeps the facts a subquery that yields each customer's row once (a co-routine):
   // flattened into the INSERT, SQLite would compute the flags again for each scenario and each
   // column that reads them (measured 2.9 s against 2.2 s on 1M customers).
-  const source = one ? 'temp.plan_facts' : `(SELECT ${PLANNING_COLUMNS} FROM (${PLANNING_FACTS_SQL}) LIMIT -1 OFFSET 0)`;
+  // The worker's candidates when it made them (the same query, see prefetchFacts).
+  const pending = one ? undefined : pendingFacts.get(db);
+  const source = one
+    ? 'temp.plan_facts'
+    : pending && attachCandidates(db, pending)
+      ? CANDIDATES_TABLE
+      : `(${candidatesSql(enabled)} LIMIT -1 OFFSET 0)`;
   const sql = segmentReasonsSql(enabled, source, ranking);
   db.prepare(sql).run(
     used(sql, {
@@ -347,11 +365,7 @@ function insertSegmentReasons(
   );
 }
 
-/** The named parameters of `sql` from `values`: SQLite is told only those it reads. */
-function used(sql: string, values: Record<string, unknown>): Record<string, unknown> {
-  const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]));
-  return Object.fromEntries(Object.entries(values).filter(([name]) => names.has(name)));
-}
+const used = usedParams;
 
 /**
  * The segment reasons, over a customer's facts: who has one, and its columns. VIP care and the

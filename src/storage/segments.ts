@@ -162,6 +162,12 @@ function factsSql(oneCustomer: boolean): string {
  * Builds the per-customer aggregate tables that the all-customers facts read (a few tens of bytes
  * per customer). FILTER aggregates are markedly cheaper than CASE inside sum().
  */
+/** The named parameters of `sql` from `values`: SQLite is told only those it reads. */
+export function usedParams(sql: string, values: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]));
+  return Object.fromEntries(Object.entries(values).filter(([name]) => names.has(name)));
+}
+
 /** The columns of the per-customer orders table (ORDER_FACTS). */
 export const ORDER_FACTS_COLUMNS = `id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m, ordersRecent, ordersBefore`;
 
