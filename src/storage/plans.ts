@@ -227,8 +227,8 @@ export function startReasons(db: Db): void {
   // 1M customers, keeping them in memory was no faster and cost ~200 MB more peak RSS.
   db.exec(`DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;
     CREATE TABLE temp.plan_reasons (customer_id TEXT NOT NULL, scenario TEXT NOT NULL, ref TEXT, anchor TEXT, urgent INTEGER NOT NULL,
-      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT NOT NULL,
-      value_fen INTEGER, excl TEXT, scen_rank INTEGER, due INTEGER NOT NULL DEFAULT 0);`);
+      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT,
+      value_fen INTEGER, scen_rank INTEGER, due INTEGER NOT NULL DEFAULT 0, p_last TEXT, p_every INTEGER);`);
 }
 
 export function endReasons(db: Db): void {
@@ -371,14 +371,16 @@ const used = usedParams;
  * The segment reasons, over a customer's facts: who has one, and its columns. VIP care and the
  * survey are due when the last completed call is older than their period.
  */
-const SEGMENT_REASONS: Record<string, { who: string; anchor: string; urgent: string; dueBy: string; status: string; params: string }> = {
+const SEGMENT_REASONS: Record<string, { who: string; anchor: string; urgent: string; dueBy: string; status: string; last: string; every: string }> = {
   'churn-warning': {
     who: 'isChurn',
     anchor: 'substr(lastInteractionAt, 1, 10)',
     urgent: 'isVip',
     dueBy: 'CASE WHEN isVip THEN @churnUrgentDueBy ELSE @churnDueBy END',
     status: "'due'",
-    params: "json_object('last', substr(lastInteractionAt, 1, 10), 'spendFen', spend12mFen)",
+    // Its message parameters are its anchor and value (see PARAMS_SQL).
+    last: 'NULL',
+    every: 'NULL',
   },
   'vip-care': {
     who: 'isVip',
@@ -386,7 +388,8 @@ const SEGMENT_REASONS: Record<string, { who: string; anchor: string; urgent: str
     urgent: '0',
     dueBy: '@vipCareDueBy',
     status: "CASE WHEN lastCallAt IS NULL OR lastCallAt < @vipCareBefore THEN 'due' ELSE 'not-yet' END",
-    params: "json_object('last', substr(lastCallAt, 1, 10), 'every', @vipCareEvery)",
+    last: 'substr(lastCallAt, 1, 10)',
+    every: '@vipCareEvery',
   },
   survey: {
     who: 'ordersTotal > 0',
@@ -394,9 +397,18 @@ const SEGMENT_REASONS: Record<string, { who: string; anchor: string; urgent: str
     urgent: '0',
     dueBy: '@surveyDueBy',
     status: "CASE WHEN lastCallAt IS NULL OR lastCallAt < @surveyBefore THEN 'due' ELSE 'not-yet' END",
-    params: "json_object('last', substr(lastCallAt, 1, 10), 'every', @surveyEvery)",
+    last: 'substr(lastCallAt, 1, 10)',
+    every: '@surveyEvery',
   },
 };
+
+/**
+ * A reason's message parameters (JSON). The segment reasons, hundreds of thousands of rows of which
+ * the list shows a few, keep the figures and build the JSON when read.
+ */
+const PARAMS_SQL = `coalesce(r.params, CASE r.scenario
+  WHEN 'churn-warning' THEN json_object('last', r.anchor, 'spendFen', r.value_fen)
+  ELSE json_object('last', r.p_last, 'every', r.p_every) END)`;
 
 /**
  * One INSERT of the `enabled` segment reasons of every customer in `source` (facts rows): each
@@ -409,11 +421,12 @@ function segmentReasonsSql(enabled: string[], source: string, ranking: RankingPa
   const scenarios = enabled.map((id) => `SELECT '${id}' AS scenario`).join(' UNION ALL ');
   return `
     INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params,
-                                   value_fen, excl, scen_rank, due)
-    SELECT customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params, ${rankingColumns(ranking, 'r')}
+                                   value_fen, scen_rank, due, p_last, p_every)
+    SELECT customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, NULL, ${rankingColumns(ranking, 'r')},
+           p_last, p_every
       FROM (SELECT f.*, f.id AS customer_id, s.scenario, NULL AS ref, ${pick('anchor')} AS anchor, ${pick('urgent')} AS urgent,
                    ${pick('dueBy')} AS due_by, NULL AS from_day, NULL AS agent, ${pick('status')} AS status, NULL AS exclusion,
-                   ${pick('params')} AS params
+                   ${pick('last')} AS p_last, ${pick('every')} AS p_every
               FROM ${source} f CROSS JOIN (${scenarios}) s
              WHERE (${enabled.map((id) => SEGMENT_REASONS[id].who).join(' OR ')})
                AND (${enabled.map((id) => `(s.scenario = '${id}' AND ${SEGMENT_REASONS[id].who})`).join(' OR ')})) r`;
@@ -428,10 +441,13 @@ export interface RankingParams extends ContactRuleParams {
   scenarioRank: readonly string[];
 }
 
-/** value_fen, excl, scen_rank, due of reason `r` of the customer whose facts are `f`, as SQL expressions in that order. */
+/**
+ * value_fen, scen_rank, due of reason `r` of the customer whose facts are `f`, as SQL expressions in
+ * that order: due is "due and not excluded by the contact rules" (the rules' verdict itself is
+ * worked out again only where it is shown, by explain).
+ */
 function rankingExpressions(ranking: RankingParams, f: string): string[] {
-  const excl = exclusionSql(ranking.exempt, f);
-  return [`${f}.spend12mFen`, excl, rankSql(ranking.scenarioRank), `(r.status = 'due' AND (${excl}) IS NULL)`];
+  return [`${f}.spend12mFen`, rankSql(ranking.scenarioRank), `(r.status = 'due' AND (${exclusionSql(ranking.exempt, f)}) IS NULL)`];
 }
 
 function rankingColumns(ranking: RankingParams, f: string): string {
@@ -439,8 +455,8 @@ function rankingColumns(ranking: RankingParams, f: string): string {
 }
 
 function rankingAssignments(ranking: RankingParams, f: string): string {
-  const [value, excl, rank, due] = rankingExpressions(ranking, f);
-  return `value_fen = ${value}, excl = ${excl}, scen_rank = ${rank}, due = ${due}`;
+  const [value, rank, due] = rankingExpressions(ranking, f);
+  return `value_fen = ${value}, scen_rank = ${rank}, due = ${due}`;
 }
 
 export interface ContactRuleParams {
@@ -470,7 +486,7 @@ function exclusionSql(exempt: readonly string[], f = 'f'): string {
 function ruledReasonsSql(exempt: readonly string[]): string {
   return `
   SELECT r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy, r.from_day AS fromDay, r.agent,
-         r.params, f.spend12mFen AS valueFen, f.lastCallAt, f.lastContactAt, f.lastAttemptAt, ${exclusionSql(exempt)} AS exclusion,
+         ${PARAMS_SQL} AS params, f.spend12mFen AS valueFen, f.lastCallAt, f.lastContactAt, f.lastAttemptAt, ${exclusionSql(exempt)} AS exclusion,
          r.status AS preStatus
     FROM temp.plan_reasons r JOIN temp.plan_facts f ON f.id = r.customer_id`;
 }
@@ -504,7 +520,7 @@ function rankSql(scenarioRank: readonly string[]): string {
 
 /** The due reasons that survive the contact rules: one table, its ranking keys kept on each row. */
 const DUE_SQL = `SELECT r.rowid AS rid, r.customer_id AS customerId, r.scenario, r.ref, r.anchor, r.urgent, r.due_by AS dueBy,
-                        r.from_day AS fromDay, r.agent, r.params, r.value_fen AS valueFen, NULL AS lastCallAt, NULL AS lastContactAt,
+                        r.from_day AS fromDay, r.agent, ${PARAMS_SQL} AS params, r.value_fen AS valueFen, NULL AS lastCallAt, NULL AS lastContactAt,
                         NULL AS lastAttemptAt, NULL AS exclusion, 'due' AS preStatus, r.scen_rank AS scenarioRank
                    FROM temp.plan_reasons r
                   WHERE r.due`;
@@ -596,7 +612,7 @@ const SEGMENT_FLAGS: [string, string][] = [
 export function dueReasonsOf(db: Db, ids: string[]): { customerId: string; scenario: string; ref: string | null; params: string }[] {
   return db
     .prepare(
-      `SELECT customer_id AS customerId, scenario, ref, params FROM temp.plan_reasons
+      `SELECT customer_id AS customerId, scenario, ref, ${PARAMS_SQL} AS params FROM temp.plan_reasons r
         WHERE due AND customer_id IN (SELECT value FROM json_each(@ids)) ORDER BY customer_id, urgent DESC, due_by, scen_rank`,
     )
     .all({ ids: JSON.stringify(ids) }) as { customerId: string; scenario: string; ref: string | null; params: string }[];
