@@ -255,13 +255,15 @@ export function customersInSegment(db: Db, params: SegmentParams, flag: keyof Cu
  * The same, for the planner's segment reasons: only customers who can be churn risk or VIP (a
  * cheap test on the aggregates, a superset of the exact flags: a churn risk has interacted in the
  * last year and ordered, and not in the last `inactiveDays` or less often lately), or have orders
- * when the survey is on. Skips computing the flags for the rest of a million customers.
+ * when the survey is on. Skips computing the flags for the rest of a million customers. Of the
+ * customers whose rowid is in [@rowFrom, @rowTo): the planner shares them out between two threads.
  */
 export const PLANNING_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
-   WHERE (o.lastOrderAt < @dInactiveNext AND (o.lastOrderAt >= @dLostNext OR m.lastComplaintAt >= @dLostNext OR k.lastCallAt >= @dLostNext))
+   WHERE ((o.lastOrderAt < @dInactiveNext AND (o.lastOrderAt >= @dLostNext OR m.lastComplaintAt >= @dLostNext OR k.lastCallAt >= @dLostNext))
       OR (o.ordersBefore > 0 AND o.ordersRecent <= @churnFrequencyDrop * o.ordersBefore)
       OR (o.spend12mFen >= @vipSpend12mFen AND o.orders12m >= @vipOrders12m) OR (@survey AND o.ordersTotal > 0)
-      OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers)`);
+      OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers))
+     AND cu.rowid >= @rowFrom AND cu.rowid < @rowTo`);
 /** The facts of the customers temp.plan_reasons names so far, and of those in the JSON array @carried. */
 export const NAMED_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
    WHERE cu.id IN (SELECT customer_id FROM temp.plan_reasons UNION SELECT value FROM json_each(@carried))`);
