@@ -340,7 +340,7 @@ export function addSegmentReasons(
   const enabled = enabledSegmentReasons(scenarios);
   if (enabled.length > 0) insertSegmentReasons(db, enabled, scenarios, ranking, bound, one);
   // Indexed once all reasons are in: one sort instead of keeping the index up through every insert.
-  db.exec('CREATE INDEX temp.plan_reasons_by_customer ON plan_reasons (customer_id)');
+  db.exec('CREATE INDEX temp.plan_reasons_by_customer ON plan_reasons (customer_id, due)');
 }
 
 function insertSegmentReasons(
