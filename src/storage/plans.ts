@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import {
   bind,
   buildFactsTables,
+  buildOrderFacts,
   dropFactsTables,
   FACTS_OF_IDS_SQL,
   NAMED_FACTS_SQL,
@@ -328,7 +329,9 @@ export function addSegmentReasons(
   // The aggregate tables stay until endReasons(): planFactsOf() reads them.
   if (!one) {
     const pending = pendingFacts.get(db);
-    buildFactsTables(db, params, pending !== undefined && attachOrderFacts(db, pending));
+    // The complaints and calls tables first: the worker may still be on the orders one.
+    buildFactsTables(db, params, pending !== undefined);
+    if (pending && !attachOrderFacts(db, pending)) buildOrderFacts(db, params);
   }
   const facts = one ? `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})` : `SELECT ${PLANNING_COLUMNS} FROM (${NAMED_FACTS_SQL})`;
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(used(facts, bound));

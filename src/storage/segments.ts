@@ -177,15 +177,18 @@ export const ORDER_FACTS_COLUMNS = `id TEXT PRIMARY KEY, firstOrderAt, lastOrder
  */
 export function buildFactsTables(db: Db, params: SegmentParams, ordersReady = false): void {
   dropFactsTables(db, ordersReady);
-  const p = { dNext: params.dNext, d12m: params.d12m, dWindow: params.dWindow, dWindowBefore: params.dWindowBefore };
   db.exec(`CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
            CREATE TABLE temp.facts_calls (id TEXT PRIMARY KEY, lastCallAt, lastContactAt, lastAttemptAt) WITHOUT ROWID;`);
-  if (!ordersReady) {
-    db.exec(`CREATE TABLE temp.facts_orders (${ORDER_FACTS_COLUMNS}) WITHOUT ROWID`);
-    db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
-  }
+  if (!ordersReady) buildOrderFacts(db, params);
   db.prepare(`INSERT INTO temp.facts_complaints ${COMPLAINT_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
   db.prepare(`INSERT INTO temp.facts_calls ${CALL_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
+}
+
+/** temp.facts_orders alone. */
+export function buildOrderFacts(db: Db, params: SegmentParams): void {
+  const p = { dNext: params.dNext, d12m: params.d12m, dWindow: params.dWindow, dWindowBefore: params.dWindowBefore };
+  db.exec(`CREATE TABLE temp.facts_orders (${ORDER_FACTS_COLUMNS}) WITHOUT ROWID`);
+  db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
 }
 
 export function dropFactsTables(db: Db, keepOrders = false): void {
