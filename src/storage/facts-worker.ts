@@ -70,7 +70,7 @@ export function startOrderFacts(
     worker.on('error', () => undefined);
     return { scratch, candidates: candidatesFile, dir, state: new Int32Array(shared), worker };
   } catch {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) removeDir(dir);
     return null;
   }
 }
@@ -126,7 +126,16 @@ export function releaseOrderFacts(db: Db, pending: PendingOrderFacts): void {
   const attached = (db.prepare('PRAGMA database_list').all() as { name: string }[]).map((d) => d.name);
   for (const schema of [SCHEMA, CANDIDATES_SCHEMA]) if (attached.includes(schema)) db.exec(`DETACH DATABASE ${schema}`);
   void pending.worker.terminate();
-  fs.rmSync(pending.dir, { recursive: true, force: true });
+  removeDir(pending.dir);
+}
+
+/** Removes the scratch folder; a file still held open (Windows, a worker not yet stopped) is left for the OS to clean. */
+function removeDir(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Best effort: the files hold no more than the database itself, and are private to the user.
+  }
 }
 
 function run(input: Input): void {
