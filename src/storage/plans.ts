@@ -264,7 +264,7 @@ export function prefetchFacts(db: Db, params: SegmentParams, scenarios: SegmentS
  * thread the window reasons and the facts of the customers they name. Measured on 1M customers (2
  * cores): at 0.8 the planning thread still waited ~0.5 s for the worker's candidates, at 0.6 not at all.
  */
-const WORKER_SHARE = 0.65;
+const WORKER_SHARE = 0.6;
 const ROWID_MIN = -Number.MAX_SAFE_INTEGER;
 const ROWID_END = Number.MAX_SAFE_INTEGER;
 
@@ -334,7 +334,9 @@ export function addSegmentReasons(
     buildFactsTables(db, params, pending !== undefined);
     if (pending && !attachOrderFacts(db, pending)) buildOrderFacts(db, params);
   }
-  const facts = one ? `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})` : `SELECT ${PLANNING_COLUMNS} FROM (${NAMED_FACTS_SQL})`;
+  // For all customers, only what the contact rules and the ranking read: the segment flags, the
+  // costly part of the facts, are not needed for these customers' window and call reasons.
+  const facts = one ? `SELECT * FROM (${ONE_CUSTOMER_FACTS_SQL})` : `SELECT ${RULE_COLUMNS} FROM (${NAMED_FACTS_SQL})`;
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(used(facts, bound));
   db.exec('CREATE UNIQUE INDEX temp.plan_facts_by_id ON plan_facts (id)');
   // The reasons found so far (windows, earlier calls) get their ranking keys from the facts.
@@ -468,6 +470,8 @@ function segmentReasonsSql(enabled: string[], source: string, ranking: RankingPa
 /** The facts the planner keeps for every customer a reason concerns (see addSegmentReasons). */
 const PLANNING_COLUMNS = `id, phone, doNotCall, wrongNumber, spend12mFen, ordersTotal, lastCallAt, lastContactAt, lastAttemptAt,
   lastInteractionAt, isVip, isChurn`;
+/** The facts the contact rules (exclusionSql) and the ranking (rankingExpressions) read. */
+const RULE_COLUMNS = 'id, phone, doNotCall, wrongNumber, spend12mFen, lastContactAt, lastAttemptAt';
 
 /** The contact rules and the scenario order: what a reason's ranking keys are computed from. */
 export interface RankingParams extends ContactRuleParams {
