@@ -223,17 +223,20 @@ export interface ReasonRow extends ReasonFields {
   status: string;
 }
 
+const REASONS_TABLE = `(customer_id TEXT NOT NULL, scenario TEXT NOT NULL, ref TEXT, anchor TEXT, urgent INTEGER NOT NULL,
+      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT,
+      value_fen INTEGER, scen_rank INTEGER, due INTEGER NOT NULL DEFAULT 0, p_last TEXT, p_every INTEGER)`;
+const REASON_COLUMNS = 'customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params';
+
 export function startReasons(db: Db): void {
   // Temp tables live in a temp file (temp_store = FILE, set when the database is opened): measured on
   // 1M customers, keeping them in memory was no faster and cost ~200 MB more peak RSS.
-  db.exec(`DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;
-    CREATE TABLE temp.plan_reasons (customer_id TEXT NOT NULL, scenario TEXT NOT NULL, ref TEXT, anchor TEXT, urgent INTEGER NOT NULL,
-      due_by TEXT NOT NULL, from_day TEXT, agent TEXT, status TEXT NOT NULL, exclusion TEXT, params TEXT,
-      value_fen INTEGER, scen_rank INTEGER, due INTEGER NOT NULL DEFAULT 0, p_last TEXT, p_every INTEGER);`);
+  db.exec(`DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts; DROP TABLE IF EXISTS temp.plan_reasons_found;
+    CREATE TABLE temp.plan_reasons ${REASONS_TABLE};`);
 }
 
 export function endReasons(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts;');
+  db.exec('DROP TABLE IF EXISTS temp.plan_reasons; DROP TABLE IF EXISTS temp.plan_facts; DROP TABLE IF EXISTS temp.plan_reasons_found;');
   const pending = pendingFacts.get(db);
   pendingFacts.delete(db);
   if (pending) releaseOrderFacts(db, pending);
@@ -340,8 +343,13 @@ export function addSegmentReasons(
   db.prepare(`CREATE TABLE temp.plan_facts AS ${facts}`).run(used(facts, bound));
   db.exec('CREATE UNIQUE INDEX temp.plan_facts_by_id ON plan_facts (id)');
   // The reasons found so far (windows, earlier calls) get their ranking keys from the facts.
-  const update = `UPDATE temp.plan_reasons AS r SET ${rankingAssignments(ranking, 'f')} FROM temp.plan_facts AS f WHERE f.id = r.customer_id`;
-  db.prepare(update).run(used(update, { contactedSince: ranking.contactedSince }));
+  // Copied into a fresh table with them, in the same order: cheaper than updating every row in place.
+  db.exec(`ALTER TABLE temp.plan_reasons RENAME TO plan_reasons_found; CREATE TABLE temp.plan_reasons ${REASONS_TABLE};`);
+  const copy = `INSERT INTO temp.plan_reasons (${REASON_COLUMNS}, value_fen, scen_rank, due)
+    SELECT ${REASON_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, ${rankingColumns(ranking, 'f')}
+      FROM temp.plan_reasons_found r LEFT JOIN temp.plan_facts f ON f.id = r.customer_id ORDER BY r.rowid`;
+  db.prepare(copy).run(used(copy, { contactedSince: ranking.contactedSince }));
+  db.exec('DROP TABLE temp.plan_reasons_found');
 
   const enabled = enabledSegmentReasons(scenarios);
   if (enabled.length > 0) insertSegmentReasons(db, enabled, scenarios, ranking, bound, one);
@@ -491,10 +499,6 @@ function rankingColumns(ranking: RankingParams, f: string): string {
   return rankingExpressions(ranking, f).join(', ');
 }
 
-function rankingAssignments(ranking: RankingParams, f: string): string {
-  const [value, rank, due] = rankingExpressions(ranking, f);
-  return `value_fen = ${value}, scen_rank = ${rank}, due = ${due}`;
-}
 
 export interface ContactRuleParams {
   /** A completed call on or after this day is within the minimum interval. */
