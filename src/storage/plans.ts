@@ -197,7 +197,7 @@ export function unansweredCustomers(db: Db, dNext: string, customerId?: string):
 // the planner and by explain, so "why is X not on the list" and the list itself cannot disagree.
 //
 // Once the facts are known, each reason also keeps what the ranking reads: the customer's value,
-// the contact rules' verdict, the scenario's rank and whether it is due after the rules. Counting
+// the scenario's rank and whether it is due after the contact rules. Counting
 // the due customers and reading the best of them then scan one table (hundreds of thousands of rows
 // on a million customers) instead of joining it to the facts every time.
 
@@ -313,7 +313,7 @@ export interface SegmentScenarioParams {
 
 /**
  * Adds the segment reasons (churn warning, VIP care, survey) set-based, and gives every reason
- * its ranking keys and the contact rules' verdict (see rankingExpressions). temp.plan_facts keeps
+ * its ranking keys (see rankingExpressions). temp.plan_facts keeps
  * the facts of the customers the reasons found so far name (windows, earlier calls) and of the
  * carried-over ones; the segment reasons come straight from one pass over all customers' facts,
  * which are not kept: the full facts of the customers the list shows are computed again for just
@@ -368,6 +368,7 @@ function insertSegmentReasons(
   // OFFSET 0 keeps the facts a subquery that yields each customer's row once (a co-routine):
   // flattened into the INSERT, SQLite would compute the flags again for each scenario and each
   // column that reads them (measured 2.9 s against 2.2 s on 1M customers).
+  //
   // All customers in one statement, or, when a worker computes the candidates among the first
   // customers (prefetchFacts), the others here first, then the worker's from its table. The query
   // is the same either way; a customer's reasons are never split.
