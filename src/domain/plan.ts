@@ -23,7 +23,9 @@ import {
   endReasons,
   pendingBefore,
   planFacts,
+  planFactsOf,
   planItemsOn,
+  prefetchFacts,
   ruledReasons,
   savePlan,
   startReasons,
@@ -36,6 +38,7 @@ import {
   type PlanItemRow,
   type ReasonRow,
   type RuledReasonRow,
+  type SegmentScenarioParams,
   type WindowParams,
   type WinnerRow,
 } from '../storage/plans.js';
@@ -199,6 +202,22 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   const s = config.scenarios;
   const enabled = enabledScenarios(config);
   startReasons(db);
+  const churn = s['churn-warning'];
+  const segmentScenarios: SegmentScenarioParams = {
+    churnWarning: enabled.has('churn-warning'),
+    vipCare: enabled.has('vip-care'),
+    survey: enabled.has('survey'),
+    churnUrgentDueBy: addDays(date, Math.max(0, Math.ceil(churn.highValueDueHours / 24) - 1)),
+    churnDueBy: addDays(date, churn.dueDays),
+    vipCareBefore: addDays(date, -s['vip-care'].everyDays + 1),
+    vipCareDueBy: addDays(date, 7),
+    vipCareEvery: s['vip-care'].everyDays,
+    surveyBefore: addDays(date, -s.survey.everyDays + 1),
+    surveyDueBy: addDays(date, 14),
+    surveyEvery: s.survey.everyDays,
+  };
+  // The customers' facts for the segment reasons (the longest part) are computed on the other core meanwhile.
+  if (onlyCustomer === undefined) prefetchFacts(db, segmentParams(ctx.rules, date), segmentScenarios);
 
   const windows: WindowParams = {
     date,
@@ -263,26 +282,7 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   }
   addReasons(db, rows);
 
-  const churn = s['churn-warning'];
-  addSegmentReasons(
-    db,
-    segmentParams(ctx.rules, date),
-    {
-      churnWarning: enabled.has('churn-warning'),
-      vipCare: enabled.has('vip-care'),
-      survey: enabled.has('survey'),
-      churnUrgentDueBy: addDays(date, Math.max(0, Math.ceil(churn.highValueDueHours / 24) - 1)),
-      churnDueBy: addDays(date, churn.dueDays),
-      vipCareBefore: addDays(date, -s['vip-care'].everyDays + 1),
-      vipCareDueBy: addDays(date, 7),
-      vipCareEvery: s['vip-care'].everyDays,
-      surveyBefore: addDays(date, -s.survey.everyDays + 1),
-      surveyDueBy: addDays(date, 14),
-      surveyEvery: s.survey.everyDays,
-    },
-    onlyCustomer,
-    carried,
-  );
+  addSegmentReasons(db, segmentParams(ctx.rules, date), segmentScenarios, { ...contactRules(ctx), scenarioRank: SCENARIO_ORDER }, onlyCustomer, carried);
 }
 
 function toRow(reason: Reason, customerId: string, anchor: string | null): ReasonRow {
@@ -478,18 +478,20 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
 
   collectReasons(ctx, undefined, carried.map((c) => c.customerId));
   const rules = contactRules(ctx);
+  const factsParams = segmentParams(ctx.rules, date);
   const items: Draft[] = [];
   const overflow: Draft[] = [];
   let rolledOverCount = 0;
   const fixedSegments = new Map<string, SegmentId[]>();
   try {
+    const known = planFactsOf(db, factsParams, [...fixedCustomers, ...carried.map((c) => c.customerId)]);
     for (const id of fixedCustomers) {
-      const facts = planFacts(db, id);
+      const facts = known.get(id);
       if (facts) fixedSegments.set(id, segmentsOf(facts));
     }
     const carriedQueue: Draft[] = [];
     for (const item of carried) {
-      const facts = planFacts(db, item.customerId);
+      const facts = known.get(item.customerId);
       // Do-not-call is absolute, even for an item planned before the customer opted out.
       if (facts?.doNotCall) continue;
       carriedQueue.push(
@@ -523,9 +525,8 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       draft.position = agent.assigned;
       items.push(draft);
     };
-    const order = [...SCENARIO_ORDER];
     // Customers with a due reason, other than those already settled (claimed, done) or carried over.
-    const dueCustomers = countDueCustomers(db, rules, [...fixedCustomers, ...carriedCustomers]);
+    const dueCustomers = countDueCustomers(db, [...fixedCustomers, ...carriedCustomers]);
     let c = 0;
     let readCustomers = 0;
     const placedIds: string[] = [];
@@ -536,7 +537,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     let limit = wanted * 4;
     const seen = new Set<string>();
     for (;;) {
-      const rows = dueReasonsInOrder(db, rules, order, limit);
+      const rows = dueReasonsInOrder(db, factsParams, limit);
       let stopped = false;
       for (const row of rows) {
         if (seen.has(row.customerId)) continue;
@@ -575,7 +576,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     rolledOverCount += dueCustomers - readCustomers;
     // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
     const inOverflow = new Set(overflow.map((d) => d.customerId));
-    for (const row of closingWinners(db, rules, order, rolledTo, PERSISTING, placedIds)) {
+    for (const row of closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds)) {
       if (!inOverflow.has(row.customerId)) overflow.push(fromWinner(row, date));
     }
 
@@ -584,7 +585,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     const also = new Map<string, StoredReason[]>();
     const ids = kept.filter((d) => d.rolledFrom === null).map((d) => d.customerId);
     for (let i = 0; i < ids.length; i += 5000) {
-      for (const row of dueReasonsOf(db, rules, [...SCENARIO_ORDER], ids.slice(i, i + 5000))) {
+      for (const row of dueReasonsOf(db, ids.slice(i, i + 5000))) {
         const list = also.get(row.customerId) ?? [];
         list.push({ scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) });
         also.set(row.customerId, list);

@@ -66,7 +66,7 @@ export interface CustomerFacts {
 }
 
 // Per-customer aggregates as of D ("… < @dNext": everything that happened by the end of day D).
-const ORDER_FACTS = `
+export const ORDER_FACTS = `
   SELECT customer_id AS id, min(ordered_at) AS firstOrderAt, max(ordered_at) AS lastOrderAt, count(*) AS ordersTotal,
          coalesce(sum(amount_fen) FILTER (WHERE ordered_at >= @d12m), 0) AS spend12mFen,
          count(*) FILTER (WHERE ordered_at >= @d12m) AS orders12m,
@@ -162,20 +162,38 @@ function factsSql(oneCustomer: boolean): string {
  * Builds the per-customer aggregate tables that the all-customers facts read (a few tens of bytes
  * per customer). FILTER aggregates are markedly cheaper than CASE inside sum().
  */
-export function buildFactsTables(db: Db, params: SegmentParams): void {
-  dropFactsTables(db);
-  const p = { dNext: params.dNext, d12m: params.d12m, dWindow: params.dWindow, dWindowBefore: params.dWindowBefore };
-  db.exec(`CREATE TABLE temp.facts_orders (id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m,
-             ordersRecent, ordersBefore) WITHOUT ROWID;
-           CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
+/** The named parameters of `sql` from `values`: SQLite is told only those it reads. */
+export function usedParams(sql: string, values: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]));
+  return Object.fromEntries(Object.entries(values).filter(([name]) => names.has(name)));
+}
+
+/** The columns of the per-customer orders table (ORDER_FACTS). */
+export const ORDER_FACTS_COLUMNS = `id TEXT PRIMARY KEY, firstOrderAt, lastOrderAt, ordersTotal, spend12mFen, orders12m, ordersRecent, ordersBefore`;
+
+/**
+ * `ordersReady`: temp.facts_orders is already there (the planner's worker made it, see
+ * facts-worker.ts), only the other two are built.
+ */
+export function buildFactsTables(db: Db, params: SegmentParams, ordersReady = false): void {
+  dropFactsTables(db, ordersReady);
+  db.exec(`CREATE TABLE temp.facts_complaints (id TEXT PRIMARY KEY, openComplaints, lastResolvedAt, lastComplaintAt) WITHOUT ROWID;
            CREATE TABLE temp.facts_calls (id TEXT PRIMARY KEY, lastCallAt, lastContactAt, lastAttemptAt) WITHOUT ROWID;`);
-  db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
+  if (!ordersReady) buildOrderFacts(db, params);
   db.prepare(`INSERT INTO temp.facts_complaints ${COMPLAINT_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
   db.prepare(`INSERT INTO temp.facts_calls ${CALL_FACTS} GROUP BY customer_id ORDER BY customer_id`).run({ dNext: params.dNext });
 }
 
-export function dropFactsTables(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS temp.facts_orders; DROP TABLE IF EXISTS temp.facts_complaints; DROP TABLE IF EXISTS temp.facts_calls;');
+/** temp.facts_orders alone. */
+export function buildOrderFacts(db: Db, params: SegmentParams): void {
+  const p = { dNext: params.dNext, d12m: params.d12m, dWindow: params.dWindow, dWindowBefore: params.dWindowBefore };
+  db.exec(`CREATE TABLE temp.facts_orders (${ORDER_FACTS_COLUMNS}) WITHOUT ROWID`);
+  db.prepare(`INSERT INTO temp.facts_orders ${ORDER_FACTS} GROUP BY customer_id ORDER BY customer_id`).run(p);
+}
+
+export function dropFactsTables(db: Db, keepOrders = false): void {
+  if (!keepOrders) db.exec('DROP TABLE IF EXISTS temp.facts_orders;');
+  db.exec('DROP TABLE IF EXISTS temp.facts_complaints; DROP TABLE IF EXISTS temp.facts_calls;');
 }
 
 /**
@@ -237,15 +255,27 @@ export function customersInSegment(db: Db, params: SegmentParams, flag: keyof Cu
 }
 
 /**
- * The same, for the planner: only customers who can be churn risk or VIP (a cheap test on the
- * aggregates, a superset of the exact flags), have orders when the survey is on, or are named in
- * temp.plan_reasons or @carried. Skips computing the flags for the rest of a million customers.
+ * The same, for the planner's segment reasons: only customers who can be churn risk or VIP (a
+ * cheap test on the aggregates, a superset of the exact flags: a churn risk has interacted in the
+ * last year and ordered, and not in the last `inactiveDays` or less often lately), or have orders
+ * when the survey is on. Skips computing the flags for the rest of a million customers. Of the
+ * customers whose rowid is in [@rowFrom, @rowTo): the planner shares them out between two threads.
  */
 export const PLANNING_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
-   WHERE (o.lastOrderAt < @dInactiveNext OR (o.ordersBefore > 0 AND o.ordersRecent <= @churnFrequencyDrop * o.ordersBefore)
-          OR (o.spend12mFen >= @vipSpend12mFen AND o.orders12m >= @vipOrders12m) OR (@survey AND o.ordersTotal > 0))
-      OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers)
-      OR cu.id IN (SELECT customer_id FROM temp.plan_reasons)
-      OR cu.id IN (SELECT value FROM json_each(@carried))`);
+   WHERE ((o.lastOrderAt < @dInactiveNext AND (o.lastOrderAt >= @dLostNext OR m.lastComplaintAt >= @dLostNext OR k.lastCallAt >= @dLostNext))
+      OR (o.ordersBefore > 0 AND o.ordersRecent <= @churnFrequencyDrop * o.ordersBefore)
+      OR (o.spend12mFen >= @vipSpend12mFen AND o.orders12m >= @vipOrders12m) OR (@survey AND o.ordersTotal > 0)
+      OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers))
+     AND cu.rowid >= @rowFrom AND cu.rowid < @rowTo`);
+/** The facts of the customers temp.plan_reasons names so far, and of those in the JSON array @carried. */
+export const NAMED_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
+   WHERE cu.id IN (SELECT customer_id FROM temp.plan_reasons UNION SELECT value FROM json_each(@carried))`);
+/**
+ * Every fact of the customers named in the JSON array @ids, from the aggregate tables of
+ * buildFactsTables() (still there while a plan is made): the planner computes the full segment
+ * flags only for the few customers it shows, not for every customer a reason concerns.
+ */
+export const FACTS_OF_IDS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
+   WHERE cu.id IN (SELECT value FROM json_each(@ids))`);
 /** The same for one customer, bound as @customerId. */
 export const ONE_CUSTOMER_FACTS_SQL = factsSql(true);
