@@ -477,7 +477,6 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   const carried = pendingBefore(db, date).filter((i) => !fixedCustomers.has(i.customerId));
 
   collectReasons(ctx, undefined, carried.map((c) => c.customerId));
-  const rules = contactRules(ctx);
   const factsParams = segmentParams(ctx.rules, date);
   const items: Draft[] = [];
   const overflow: Draft[] = [];
