@@ -15,6 +15,7 @@ import {
   checkAnswer,
   checkIssue,
   dropCall,
+  putBack,
   expectedOf,
   FEEDBACK_TYPES,
   finishCall,
@@ -134,10 +135,10 @@ async function workItem(
       const chosen = await stopping(askOutcome(s, screen), () => {
         // Ctrl-C before the number was dialled: nothing to resume, so the customer goes back on
         // the list at once (as with q) instead of staying held until the claim times out.
-        write(() => dropClaim(s, item));
+        write(() => putBack(s, item));
       });
       if (chosen === 'quit') {
-        write(() => dropClaim(s, item));
+        write(() => putBack(s, item));
         screen.say(t('screen.putBack', { name: card.name }));
         return 'quit';
       }
@@ -177,13 +178,6 @@ async function stopping<T>(asked: Promise<T>, onStop: () => void): Promise<T> {
     if (error instanceof Interrupted) onStop();
     throw error;
   }
-}
-
-function dropClaim(s: CallSession, item: ClaimedItem): void {
-  s.db.prepare(`UPDATE plan_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL, claim_owner = NULL WHERE id = ? AND status = 'claimed' AND claimed_by = ?`).run(
-    item.id,
-    s.agent,
-  );
 }
 
 function progress(s: CallSession): { left: number; done: number; total: number } {

@@ -57,8 +57,8 @@ function toJson(day: DayOfCalls, full: boolean) {
       endedAt: k.endedAt,
       durationSeconds: k.durationSeconds,
       callbackAt: k.callbackAt,
-      satisfaction: k.satisfaction === null ? null : (JSON.parse(k.satisfaction) as number),
-      nps: k.nps === null ? null : (JSON.parse(k.nps) as number),
+      satisfaction: k.satisfaction,
+      nps: k.nps,
       issues: k.issues,
       source: k.source,
     })),
@@ -76,7 +76,7 @@ function render(day: DayOfCalls, full: boolean): string[] {
       shownPhone(k.phone, full),
       t(`scenario.${k.scenario}` as MessageId),
       k.outcome ? t(`outcome.${k.outcome}` as MessageId) : t(k.endedAt === null ? 'outcome.in-progress' : 'outcome.abandoned'),
-      k.satisfaction ?? '',
+      k.satisfaction === null ? '' : String(k.satisfaction),
       k.issues > 0 ? String(k.issues) : '',
     ]);
     const header = ['time', 'agent', 'customer', 'phone', 'scenario', 'outcome', 'satisfaction', 'issues'].map((c) => t(`calls.col.${c}` as MessageId));

@@ -1,9 +1,9 @@
 // followup report --month YYYY-MM [--format text|md|csv|json|html|xlsx] [--out PATH]: the monthly review.
-import fs from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { UsageError, UserError } from '../core/errors.js';
+import { replaceFile } from '../core/files.js';
 import { isMonth, monthReport } from '../domain/report.js';
 import { FORMATS, toCsv, toHtml, toMarkdown, toText, toXlsx, type Format } from '../report/formats.js';
 import { t } from '../messages/index.js';
@@ -74,12 +74,9 @@ function chooseFormat(flag: string | undefined, file: string | undefined): Forma
 
 /** The whole file or nothing: written beside it, then renamed over it. */
 function writeAtomically({ file, shown }: { file: string; shown: string }, body: string | Buffer): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    fs.writeFileSync(temp, body);
-    fs.renameSync(temp, file);
+    replaceFile(file, body);
   } catch (error) {
-    fs.rmSync(temp, { force: true });
     throw new UserError('report.cannotWrite', { path: shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }
 }

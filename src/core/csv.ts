@@ -3,8 +3,8 @@
 // that Excel would run as a formula neutralised (OWASP "CSV injection": a name like
 // =HYPERLINK(...) typed into a CRM must stay text).
 import fs from 'node:fs';
-import path from 'node:path';
 import { UserError } from './errors.js';
+import { replaceFile } from './files.js';
 
 export const BOM = '\uFEFF';
 export const CRLF = '\r\n';
@@ -41,19 +41,9 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
 export function writeCsvFile(file: string, header: readonly string[], rows: readonly (readonly CsvValue[])[], shown = file): void {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    const fd = fs.openSync(temp, 'wx', 0o600);
-    try {
-      fs.writeFileSync(fd, toCsv(header, rows), 'utf8');
-      fs.fchmodSync(fd, 0o600); // whatever the umask
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
+    replaceFile(file, toCsv(header, rows), 0o600);
   } catch (error) {
-    fs.rmSync(temp, { force: true });
-    if (error instanceof UserError) throw error;
     throw new UserError('csv.cannotWrite', { path: shown, reason: (error as Error).message });
   }
 }

@@ -584,12 +584,17 @@ export function confirmationResult(answers: ReadonlyMap<string, unknown>): 'conf
   return typeof satisfaction === 'number' && satisfaction >= 4 ? 'confirmed' : 'reopened';
 }
 
+/** The agent stops before dialling: the customer goes back on the list. */
+export function putBack(s: CallSession, item: ClaimedItem): void {
+  unclaim(s.db, item.id, s.clock().toISOString(), s.agent);
+}
+
 /** Gives up a call in progress: it keeps its answers, has no outcome, and its item goes back on the list. */
 export function dropCall(s: CallSession, callId: number, itemId: number | null): void {
   s.db.transaction(() => {
     abandonCall(s.db, callId, callTime(s.date, s.clock()));
     if (itemId !== null) {
-      s.db.prepare(`UPDATE plan_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL, claim_owner = NULL WHERE id = ? AND status = 'claimed'`).run(itemId);
+      unclaim(s.db, itemId, s.clock().toISOString());
     }
   }).immediate();
 }
@@ -688,7 +693,7 @@ export { itemById };
 export interface DayOfCalls {
   date: string;
   agent: string | null;
-  calls: (CallOfDay & { durationSeconds: number | null })[];
+  calls: CallOfDay[];
   /** Calls by outcome; `in-progress` for calls still on a screen, `abandoned` for calls given up without one. */
   outcomes: Record<Outcome | 'in-progress' | 'abandoned', number>;
   planned: number;
@@ -700,7 +705,7 @@ export interface DayOfCalls {
 }
 
 export function callsOfDay(db: Db, date: string, agent?: string): DayOfCalls {
-  const calls = callsOn(db, date, addDays(date, 1), agent).map((k) => ({ ...k, durationSeconds: secondsBetween(k.startedAt, k.endedAt) }));
+  const calls = callsOn(db, date, addDays(date, 1), agent);
   const outcomes = Object.fromEntries([...OUTCOMES, 'in-progress', 'abandoned'].map((o) => [o, 0])) as DayOfCalls['outcomes'];
   for (const k of calls) outcomes[(k.outcome ?? (k.endedAt === null ? 'in-progress' : 'abandoned')) as Outcome]++;
   const byAgent = listProgress(db, date, agent).map((r) => ({ agent: r.agent, remaining: r.pending, inProgress: r.claimed, done: r.done, closed: r.closed }));
@@ -719,9 +724,3 @@ export function callsOfDay(db: Db, date: string, agent?: string): DayOfCalls {
   };
 }
 
-function secondsBetween(from: string, to: string | null): number | null {
-  if (to === null) return null;
-  const a = Date.parse(from + 'Z');
-  const b = Date.parse(to + 'Z');
-  return Number.isFinite(a) && Number.isFinite(b) ? Math.max(0, Math.round((b - a) / 1000)) : null;
-}

@@ -35,9 +35,9 @@ import type { RowReject } from '../domain/rows.js';
 import { SATISFACTION } from '../domain/scripts.js';
 import { halfWidth, isProblem, parseDate } from '../domain/values.js';
 import { currentLang, t, type Lang, type MessageId } from '../messages/index.js';
-import { cardCustomer, endCall, saveAnswer, unansweredAttempts, type ClaimedItem } from '../storage/calls.js';
+import { cardCustomer, endCall, itemOfDay, saveAnswer, unansweredAttempts, type ClaimedItem } from '../storage/calls.js';
 import type { Db } from '../storage/db.js';
-import { callOfItem, dropSheetAnswers, itemOfDay, reopenSheetCall, type ItemCall } from '../storage/sheet-calls.js';
+import { callOfItem, dropSheetAnswers, reopenSheetCall, type ItemCall } from '../storage/sheet-calls.js';
 import { eachRecord } from './csv.js';
 import { decoder, delimiterName, detectDelimiter, detectEncoding, type Delimiter, type Encoding } from './decode.js';
 import { openInput, type Input } from './importer.js';
@@ -475,10 +475,9 @@ class Sheet {
 }
 
 function sameCall(recorded: ItemCall, values: RowValues): boolean {
-  const satisfaction = recorded.satisfaction === null ? null : (JSON.parse(recorded.satisfaction) as unknown);
   return (
     recorded.outcome === values.outcome &&
-    satisfaction === values.satisfaction &&
+    recorded.satisfaction === values.satisfaction &&
     (recorded.notes ?? null) === values.notes &&
     (recorded.callbackAt ?? null) === values.callbackAt
   );

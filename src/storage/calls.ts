@@ -83,9 +83,7 @@ export type ClaimRefusal =
 /** Claims the item of one customer on the day's list, or says why it cannot. */
 export function claimCustomer(db: Db, p: ClaimParams & { customerId: string }): { item: ClaimedItem } | { refused: ClaimRefusal } {
   return db.transaction(() => {
-    const item = db.prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.plan_date = @date AND p.customer_id = @customerId`).get(p) as
-      | ClaimedItem
-      | undefined;
+    const item = itemOfDay(db, p.date, p.customerId);
     if (!item) return { refused: { code: 'not-on-list' } as ClaimRefusal };
     if (item.agent !== p.agent) return { refused: { code: 'other-agent', agent: item.agent } as ClaimRefusal };
     if (item.status === 'done' || item.status === 'closed') return { refused: { code: 'finished', status: item.status, result: item.result } as ClaimRefusal };
@@ -137,12 +135,12 @@ export function ownIdleClaims(db: Db, date: string, agent: string): { id: number
     .all(date, agent) as { id: number; claimOwner: string | null; claimedAt: string | null }[];
 }
 
-/** Puts a claimed item back on the list (its claim is dead). */
-export function unclaim(db: Db, id: number, now: string): void {
-  db.prepare(`UPDATE plan_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL, claim_owner = NULL, updated_at = ? WHERE id = ? AND status = 'claimed'`).run(
-    now,
-    id,
-  );
+/** Puts a claimed item back on the list: its claim is dead, or its holder (`agent`, when given) lets it go. */
+export function unclaim(db: Db, id: number, now: string, agent?: string): void {
+  db.prepare(
+    `UPDATE plan_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL, claim_owner = NULL, updated_at = @now
+      WHERE id = @id AND status = 'claimed' ${agent === undefined ? '' : 'AND claimed_by = @agent'}`,
+  ).run({ id, now, agent: agent ?? null });
 }
 
 /** Is this item still claimed by this agent (nobody took it over after the claim died)? */
@@ -184,6 +182,11 @@ export function openCallOf(db: Db, agent: string): OpenCall | undefined {
   return db.prepare(`SELECT ${CALL} FROM calls WHERE agent = ? AND outcome IS NULL AND ended_at IS NULL ORDER BY id DESC LIMIT 1`).get(agent) as
     | OpenCall
     | undefined;
+}
+
+/** The item of one customer on one day's list. */
+export function itemOfDay(db: Db, date: string, customerId: string): ClaimedItem | undefined {
+  return db.prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.plan_date = ? AND p.customer_id = ?`).get(date, customerId) as ClaimedItem | undefined;
 }
 
 export function itemById(db: Db, id: number): ClaimedItem | undefined {
@@ -376,12 +379,11 @@ export function openComplaints(db: Db, customerId: string, before: string) {
 export function previousCalls(db: Db, customerId: string, exceptCall: number | null, limit: number) {
   return db
     .prepare(
-      `SELECT k.started_at AS startedAt, k.agent, k.scenario, k.outcome,
-              (SELECT value FROM call_answers a WHERE a.call_id = k.id AND a.question_id = 'satisfaction') AS satisfaction
+      `SELECT k.started_at AS startedAt, k.agent, k.scenario, k.outcome, k.satisfaction
          FROM calls k WHERE k.customer_id = ? AND k.outcome IS NOT NULL AND k.id IS NOT ?
         ORDER BY k.started_at DESC, k.id DESC LIMIT ?`,
     )
-    .all(customerId, exceptCall, limit) as { startedAt: string; agent: string; scenario: string; outcome: string; satisfaction: string | null }[];
+    .all(customerId, exceptCall, limit) as { startedAt: string; agent: string; scenario: string; outcome: string; satisfaction: number | null }[];
 }
 
 export function openIssuesOf(db: Db, customerId: string) {
@@ -417,8 +419,9 @@ export interface CallOfDay {
   endedAt: string | null;
   callbackAt: string | null;
   source: string;
-  satisfaction: string | null;
-  nps: string | null;
+  satisfaction: number | null;
+  nps: number | null;
+  durationSeconds: number | null;
   issues: number;
 }
 
@@ -427,9 +430,7 @@ export function callsOn(db: Db, date: string, dNext: string, agent?: string): Ca
   return db
     .prepare(
       `SELECT k.id, k.customer_id AS customerId, c.name, c.phone, k.agent, k.scenario, k.outcome, k.started_at AS startedAt,
-              k.ended_at AS endedAt, k.callback_at AS callbackAt, k.source,
-              (SELECT value FROM call_answers a WHERE a.call_id = k.id AND a.question_id = 'satisfaction') AS satisfaction,
-              (SELECT value FROM call_answers a WHERE a.call_id = k.id AND a.question_id = 'nps') AS nps,
+              k.ended_at AS endedAt, k.callback_at AS callbackAt, k.source, k.satisfaction, k.nps, k.duration_seconds AS durationSeconds,
               (SELECT count(*) FROM issues i WHERE i.call_id = k.id) AS issues
          FROM calls k JOIN customers c ON c.id = k.customer_id
         WHERE k.started_at >= @date AND k.started_at < @dNext ${agent === undefined ? '' : 'AND k.agent = @agent'}

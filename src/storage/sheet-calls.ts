@@ -2,17 +2,7 @@
 // call already recorded for it, and correcting a call that an earlier import of the sheet recorded.
 // Recording a new call goes through the domain (recordWholeCall) like every other path.
 
-import type { ClaimedItem } from './calls.js';
 import type { Db } from './db.js';
-
-const ITEM = `p.id, p.plan_date AS planDate, p.customer_id AS customerId, p.scenario, p.urgent, p.due_by AS dueBy, p.agent,
-  p.position, p.reasons, p.ref, p.status, p.claimed_by AS claimedBy, p.claimed_at AS claimedAt,
-  p.claim_owner AS claimOwner, p.result`;
-
-/** The item of one customer on one day's list. */
-export function itemOfDay(db: Db, date: string, customerId: string): ClaimedItem | undefined {
-  return db.prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.plan_date = ? AND p.customer_id = ?`).get(date, customerId) as ClaimedItem | undefined;
-}
 
 export interface ItemCall {
   id: number;
@@ -22,8 +12,8 @@ export interface ItemCall {
   endedAt: string | null;
   callbackAt: string | null;
   notes: string | null;
-  /** The satisfaction answer as stored (JSON text), or null. */
-  satisfaction: string | null;
+  /** The satisfaction answer (the copy kept on calls), or null. */
+  satisfaction: number | null;
 }
 
 /**
@@ -34,7 +24,7 @@ export function callOfItem(db: Db, itemId: number): ItemCall | undefined {
   return db
     .prepare(
       `SELECT k.id, k.source, k.outcome, k.started_at AS startedAt, k.ended_at AS endedAt, k.callback_at AS callbackAt, k.notes,
-              (SELECT a.value FROM call_answers a WHERE a.call_id = k.id AND a.question_id = 'satisfaction') AS satisfaction
+              k.satisfaction
          FROM calls k
         WHERE k.plan_item_id = ? AND k.outcome IS NOT NULL
         ORDER BY k.source = 'sheet' DESC, k.started_at DESC, k.id DESC LIMIT 1`,

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { count, query, run, workspace } from './helpers.js';
+import { count, plannedWorkspace, query, run } from './helpers.js';
 
 let dir: string;
 let db: string;
@@ -25,16 +25,8 @@ const firstItemOf = (agent: string) =>
   )[0];
 
 beforeAll(() => {
-  dir = workspace();
+  dir = plannedWorkspace(DATE);
   db = path.join(dir, 'followup.db');
-  for (const [kind, file] of [
-    ['customers', 'fixtures/customers.csv'],
-    ['orders', 'fixtures/orders.gbk.csv'],
-    ['complaints', 'fixtures/complaints.csv'],
-  ]) {
-    expect(run(['import', kind, file], { cwd: dir }).code).toBe(0);
-  }
-  expect(run(['plan', '--date', DATE], { cwd: dir }).code).toBe(0);
 });
 
 describe('followup call --no-input', () => {

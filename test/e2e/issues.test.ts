@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query, run, workspace } from './helpers.js';
+import { plannedWorkspace, query, run } from './helpers.js';
 
 let dir: string;
 let db: string;
@@ -17,16 +17,8 @@ function answers(name: string, body: unknown): string {
 }
 
 beforeAll(() => {
-  dir = workspace();
+  dir = plannedWorkspace('2026-11-23');
   db = path.join(dir, 'followup.db');
-  for (const [kind, file] of [
-    ['customers', 'fixtures/customers.csv'],
-    ['orders', 'fixtures/orders.gbk.csv'],
-    ['complaints', 'fixtures/complaints.csv'],
-  ]) {
-    expect(cli('import', kind, file).code).toBe(0);
-  }
-  expect(cli('plan', '--date', '2026-11-23').code).toBe(0);
   // Two problems raised on Monday's first two calls of 小李: P0 (1 working day) and P2 (10).
   for (const [name, issue] of [
     ['p0.json', { level1: 'product-quality', level2: 'defect', priority: 'P0', words: '下雨天设备进水后无法启动', department: '售后部' }],
