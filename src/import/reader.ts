@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { UserError } from '../core/errors.js';
 import { fieldLabel, mapHeader, type HeaderMapping, type ImportKind } from '../domain/columns.js';
-import { columnsInFile, rowValidator, type RowReject, type StoredValue } from '../domain/rows.js';
+import { columnsInFile, rowAppender, STORED_COLUMNS, type RowAppender, type RowReject, type StoredValue } from '../domain/rows.js';
 import { t } from '../messages/index.js';
 import { eachRecord } from './csv.js';
 import { decoder, delimiterName, detectDelimiter, detectEncoding, type Delimiter, type Encoding } from './decode.js';
@@ -128,13 +128,18 @@ export async function readExport(chunks: AsyncIterable<Buffer>, config: ReaderCo
 }
 
 /**
- * Rows on their way to the stage. Orders and complaints wait here until their customer ids have
- * been looked up in one query per batch; rejects are written in line order per batch.
+ * Rows on their way to the importing thread, flattened into one array of stored values. Orders
+ * and complaints wait here until their customer ids have been looked up in one query per batch;
+ * rejects are written in line order per batch.
  */
 class Batch {
-  private readonly validate: ReturnType<typeof rowValidator>;
+  private readonly append: RowAppender;
+  private readonly width: number;
   private readonly customerColumn: number;
-  private valid: { line: number; record: string[]; values: StoredValue[] }[] = [];
+  /** The valid rows' values, row after row, with each row's line and original record alongside. */
+  private values: StoredValue[] = [];
+  private lines: number[] = [];
+  private records: string[][] = [];
   private rejected: { line: number; reject: RowReject; record: string[] }[] = [];
 
   constructor(
@@ -142,13 +147,14 @@ class Batch {
     private readonly rejects: RejectsWriter,
     private readonly events: ReaderEvents,
   ) {
-    this.validate = rowValidator(mapping);
+    this.append = rowAppender(mapping);
+    this.width = STORED_COLUMNS[mapping.kind].length;
     // customer_id is the second stored column of orders and complaints.
     this.customerColumn = mapping.kind === 'customers' ? -1 : 1;
   }
 
   get size(): number {
-    return this.valid.length + this.rejected.length;
+    return this.lines.length + this.rejected.length;
   }
 
   add(record: string[], line: number, malformed: boolean): void {
@@ -156,33 +162,48 @@ class Batch {
       this.rejected.push({ line, record, reject: { field: null, value: '', problem: 'row.badQuotes' } });
       return;
     }
-    const result = this.validate(record);
-    if (Array.isArray(result)) this.valid.push({ line, record, values: result });
-    else this.rejected.push({ line, reject: result, record });
+    const reject = this.append(record, this.values);
+    if (reject) {
+      this.rejected.push({ line, reject, record });
+    } else {
+      this.lines.push(line);
+      this.records.push(record);
+    }
   }
 
   flush(): void {
-    let valid = this.valid;
-    if (this.customerColumn >= 0 && valid.length > 0) {
-      const ids = valid.map((row) => row.values[this.customerColumn] as string);
-      const known = this.events.knownCustomers?.(ids) ?? new Set<string>();
-      const kept: typeof valid = [];
-      for (const row of valid) {
-        const id = row.values[this.customerColumn] as string;
-        if (known.has(id)) kept.push(row);
-        else this.rejected.push({ line: row.line, record: row.record, reject: { field: 'customerId', value: id, problem: 'row.unknownCustomer', params: { value: id } } });
+    let values = this.values;
+    let rows = this.lines.length;
+    if (this.customerColumn >= 0 && rows > 0) {
+      const width = this.width;
+      // An export lists a customer's orders together: each id is looked up once per batch.
+      const ids = new Set<string>();
+      for (let at = this.customerColumn; at < values.length; at += width) ids.add(values[at] as string);
+      const known = this.events.knownCustomers?.([...ids]) ?? new Set<string>();
+      if (known.size < ids.size) {
+        // Some customers are unknown (rare): keep the other rows, reject these with their line.
+        const kept: StoredValue[] = [];
+        for (let r = 0; r < rows; r++) {
+          const id = values[r * width + this.customerColumn] as string;
+          if (known.has(id)) {
+            for (let at = r * width; at < (r + 1) * width; at++) kept.push(values[at]);
+          } else {
+            this.rejected.push({ line: this.lines[r], record: this.records[r], reject: { field: 'customerId', value: id, problem: 'row.unknownCustomer', params: { value: id } } });
+          }
+        }
+        values = kept;
+        rows = kept.length / width;
       }
-      valid = kept;
     }
     if (this.rejected.length > 0) {
       this.rejected.sort((a, b) => a.line - b.line);
       for (const { line, reject, record } of this.rejected) this.rejects.add(line, reject, record);
     }
-    const flat: StoredValue[] = [];
-    for (const row of valid) for (const value of row.values) flat.push(value);
-    this.valid = [];
+    this.values = [];
+    this.lines = [];
+    this.records = [];
     this.rejected = [];
-    if (valid.length > 0) this.events.batch(flat, valid.length);
+    if (rows > 0) this.events.batch(values, rows);
   }
 }
 
