@@ -33,6 +33,7 @@ import {
   addWindowReasons,
   resolvedComplaints,
   type CandidateRow,
+  type ClosingParams,
   type ContactRuleParams,
   type NewPlanItem,
   type PlanItemRow,
@@ -197,7 +198,7 @@ function enabledScenarios(config: Config): Set<string> {
  * Finds every reason to call on the context's day — for all customers, or for one (explain) — and
  * leaves them with the customers' facts in the run's working tables (storage/plans.ts).
  */
-function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string[] = []): void {
+function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string[] = [], closing?: ClosingParams): void {
   const { db, config, date, calendar } = ctx;
   const s = config.scenarios;
   const enabled = enabledScenarios(config);
@@ -282,7 +283,7 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
   }
   addReasons(db, rows);
 
-  addSegmentReasons(db, segmentParams(ctx.rules, date), segmentScenarios, { ...contactRules(ctx), scenarioRank: SCENARIO_ORDER }, onlyCustomer, carried);
+  addSegmentReasons(db, segmentParams(ctx.rules, date), segmentScenarios, { ...contactRules(ctx), scenarioRank: SCENARIO_ORDER }, onlyCustomer, carried, closing);
 }
 
 function toRow(reason: Reason, customerId: string, anchor: string | null): ReasonRow {
@@ -476,7 +477,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   // Earlier days' items nobody took up carry over, with their first day kept.
   const carried = pendingBefore(db, date).filter((i) => !fixedCustomers.has(i.customerId));
 
-  collectReasons(ctx, undefined, carried.map((c) => c.customerId));
+  collectReasons(ctx, undefined, carried.map((c) => c.customerId), { next: rolledTo, persisting: PERSISTING });
   const factsParams = segmentParams(ctx.rules, date);
   const items: Draft[] = [];
   const overflow: Draft[] = [];

@@ -152,6 +152,8 @@ function run(input: Input): void {
     scratch.pragma('synchronous = OFF');
     scratch.pragma('busy_timeout = 10000');
     scratch.pragma('cache_size = -32768');
+    // Its temp tables (complaints, calls and flags per customer) are small.
+    scratch.pragma('temp_store = MEMORY');
     scratch.prepare('ATTACH DATABASE ? AS src').run(input.dbFile);
     scratch.exec(`CREATE TABLE main.facts_orders (${ORDER_FACTS_COLUMNS}) WITHOUT ROWID`);
     const p = input.params;

@@ -128,14 +128,18 @@ SELECT id, name, phone, tier, doNotCall, firstOrderAt, lastOrderAt, ordersTotal,
  */
 function baseColumns(m: string, k: string, fl: string): string {
   return `
-  SELECT cu.id, cu.name, cu.phone, cu.tier,
-         max(cu.do_not_call, ${fl}.do_not_call_at IS NOT NULL) AS doNotCall,
+  SELECT cu.id, cu.name, cu.phone, cu.tier, ${doNotCallSql(fl)} AS doNotCall,
          o.firstOrderAt, o.lastOrderAt, coalesce(o.ordersTotal, 0) AS ordersTotal, coalesce(o.spend12mFen, 0) AS spend12mFen,
          coalesce(o.orders12m, 0) AS orders12m, coalesce(o.ordersRecent, 0) AS ordersRecent, coalesce(o.ordersBefore, 0) AS ordersBefore,
          coalesce(${m}.openComplaints, 0) AS openComplaints, ${m}.lastResolvedAt, ${m}.lastComplaintAt, ${k}.lastCallAt,
-         ${k}.lastContactAt, ${k}.lastAttemptAt, coalesce(${fl}.wrong_phone = cu.phone, 0) AS wrongNumber
+         ${k}.lastContactAt, ${k}.lastAttemptAt, ${wrongNumberSql(fl)} AS wrongNumber
     FROM customers cu`;
 }
+
+/** Do not call: the export's flag, or the customer said so on a call (flags `fl`). */
+const doNotCallSql = (fl: string) => `max(cu.do_not_call, ${fl}.do_not_call_at IS NOT NULL)`;
+/** The number on file is the one a call found wrong. */
+const wrongNumberSql = (fl: string) => `coalesce(${fl}.wrong_phone = cu.phone, 0)`;
 
 /**
  * One customer's raw facts: correlated subqueries that read just that customer's entries of the
@@ -286,9 +290,15 @@ export const PLANNING_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
       OR (o.spend12mFen >= @vipSpend12mFen AND o.orders12m >= @vipOrders12m) OR (@survey AND o.ordersTotal > 0)
       OR lower(trim(cu.tier)) IN (SELECT tier FROM temp.vip_tiers))
      AND cu.rowid >= @rowFrom AND cu.rowid < @rowTo`);
-/** The facts of the customers temp.plan_reasons names so far, and of those in the JSON array @carried. */
-export const NAMED_FACTS_SQL = flagsSql(`${ALL_CUSTOMERS_BASE}
-   WHERE cu.id IN (SELECT customer_id FROM temp.plan_reasons UNION SELECT value FROM json_each(@carried))`);
+/**
+ * What the contact rules read of the customers temp.plan_reasons names so far and of those in the
+ * JSON array @carried: nothing from the orders, so the planner reads it while a worker is still on
+ * the orders aggregate (their value, spend12mFen, is looked up in that aggregate afterwards).
+ */
+export const NAMED_RULE_FACTS_SQL = `
+  SELECT cu.id, cu.phone, ${doNotCallSql('x')} AS doNotCall, ${wrongNumberSql('x')} AS wrongNumber, x.lastContactAt, x.lastAttemptAt
+    FROM customers cu LEFT JOIN temp.facts_other x ON x.id = cu.id
+   WHERE cu.id IN (SELECT customer_id FROM temp.plan_reasons UNION SELECT value FROM json_each(@carried))`;
 /**
  * Every fact of the customers named in the JSON array @ids, from the aggregate tables of
  * buildFactsTables() (still there while a plan is made): the planner computes the full segment
