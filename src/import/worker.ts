@@ -30,7 +30,13 @@ export type WorkerMessage =
   | { type: 'done'; result: Awaited<ReturnType<typeof readExport>> }
   | { type: 'error'; userError?: { id: string; params: Record<string, unknown>; exitCode: number }; message: string; stack?: string };
 
-export const MAX_IN_FLIGHT = 4;
+/**
+ * Batches (2000 rows each, a few hundred KB) that may wait for the importing thread. Both threads
+ * are busy most of the time but not evenly: with 4 the reader stalled 2.4 s of a 3M-order import
+ * while the writer sat idle 1.6 s; 16 smooths that out (read phase 16 s -> 14 s, same peak RSS),
+ * 64 gains nothing more.
+ */
+export const MAX_IN_FLIGHT = 16;
 
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort!;
