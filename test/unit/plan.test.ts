@@ -228,6 +228,16 @@ describe('reproducibility', () => {
     expect((db.prepare('SELECT count(*) AS n FROM plan_items').get() as { n: number }).n).toBe(3);
   });
 
+  it('leaves the connection as it found it: no working tables, temp tables back on disk', () => {
+    customer('A');
+    order('A', '2026-11-12');
+    expect(db.pragma('temp_store', { simple: true })).toBe(1);
+    expect(plan('2026-11-20').items.map((i) => i.customerId)).toEqual(['A']);
+    // The plan keeps its working tables in memory while it runs (storage/plans.ts startReasons).
+    expect(db.pragma('temp_store', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'table'").pluck().all()).toEqual([]);
+  });
+
   it('keeps claimed and done items as they are on a re-plan', () => {
     customer('A');
     customer('B');
