@@ -33,6 +33,7 @@ import {
   addWindowReasons,
   resolvedComplaints,
   type CandidateRow,
+  type DueReasonRow,
   type ClosingParams,
   type ContactRuleParams,
   type NewPlanItem,
@@ -576,18 +577,26 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     rolledOverCount += dueCustomers - readCustomers;
     // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
     const inOverflow = new Set(overflow.map((d) => d.customerId));
-    for (const row of closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds)) {
+    const closing = closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds);
+    for (const row of closing.winners) {
       if (!inOverflow.has(row.customerId)) overflow.push(fromWinner(row, date));
     }
 
-    // The "also" reasons of the items that are kept.
+    // The "also" reasons of the items that are kept (those of the closing ones were read with them).
     const kept = [...items, ...overflow];
     const also = new Map<string, StoredReason[]>();
-    const ids = kept.filter((d) => d.rolledFrom === null).map((d) => d.customerId);
+    const toStored = (rows: DueReasonRow[]) => rows.map((row) => ({ scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) }));
+    const ids: string[] = [];
+    for (const draft of kept) {
+      if (draft.rolledFrom !== null) continue;
+      const known = closing.dueReasons.get(draft.customerId);
+      if (known) also.set(draft.customerId, toStored(known));
+      else ids.push(draft.customerId);
+    }
     for (let i = 0; i < ids.length; i += 5000) {
       for (const row of dueReasonsOf(db, ids.slice(i, i + 5000))) {
         const list = also.get(row.customerId) ?? [];
-        list.push({ scenario: row.scenario as ScenarioId, ref: row.ref, params: JSON.parse(row.params) });
+        list.push(...toStored([row]));
         also.set(row.customerId, list);
       }
     }

@@ -653,7 +653,14 @@ export function countDueCustomers(db: Db, except: string[]): number {
  * closes before it) and who are not among `placed`: they are kept on the next working day's list
  * so nothing is dropped.
  */
-export function closingWinners(db: Db, params: SegmentParams, next: string, persisting: string[], placed: string[]): WinnerRow[] {
+export function closingWinners(
+  db: Db,
+  params: SegmentParams,
+  next: string,
+  persisting: string[],
+  placed: string[],
+): { winners: WinnerRow[]; dueReasons: Map<string, DueReasonRow[]> } {
+  const dueReasons = new Map<string, DueRow[]>();
   const candidates = db
     .prepare(
       `SELECT * FROM (${DUE_SQL} AND r.rowid <= @foundEnd)
@@ -668,21 +675,23 @@ export function closingWinners(db: Db, params: SegmentParams, next: string, pers
       // Segment reasons persist: only the reasons found before them can close.
       foundEnd: foundReasonsEnd.get(db) ?? Number.MAX_SAFE_INTEGER,
     }) as DueRow[];
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return { winners: [], dueReasons };
   // Only where that reason is the customer's most urgent: otherwise the customer comes back anyway.
-  const best = new Map<string, DueRow>();
+  // Their due reasons in list order are also what dueReasonsOf() would read for the kept ones: they
+  // are handed back, so the "also" reasons of ~10k kept customers are not read a second time.
   const ids = [...new Set(candidates.map((c) => c.customerId))];
   for (let i = 0; i < ids.length; i += 5000) {
     const rows = db
       .prepare(`SELECT * FROM (${DUE_SQL} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
       .all({ ids: JSON.stringify(ids.slice(i, i + 5000)) }) as DueRow[];
-    for (const row of rows) if (!best.has(row.customerId)) best.set(row.customerId, row);
+    for (const row of rows) {
+      const list = dueReasons.get(row.customerId);
+      if (list) list.push(row);
+      else dueReasons.set(row.customerId, [row]);
+    }
   }
-  return withCustomers(
-    db,
-    params,
-    candidates.filter((c) => best.get(c.customerId)?.rid === c.rid),
-  );
+  const winners = candidates.filter((c) => dueReasons.get(c.customerId)?.[0].rid === c.rid);
+  return { winners: withCustomers(db, params, winners), dueReasons };
 }
 
 /** Adds each row's customer name, phone and segments (as a JSON array with nulls, as the list reads them). */
@@ -710,14 +719,22 @@ const SEGMENT_FLAGS: [string, string][] = [
 /** The facts a list item shows: name, phone and the segment flags. */
 const LISTED_COLUMNS = `id, name, phone, ${SEGMENT_FLAGS.map(([, flag]) => flag).join(', ')}`;
 
+/** A due reason as the "also" part of an item's reason reads it. */
+export interface DueReasonRow {
+  customerId: string;
+  scenario: string;
+  ref: string | null;
+  params: string;
+}
+
 /** All due reasons of these customers, most urgent first: the "also" part of each item's reason. */
-export function dueReasonsOf(db: Db, ids: string[]): { customerId: string; scenario: string; ref: string | null; params: string }[] {
+export function dueReasonsOf(db: Db, ids: string[]): DueReasonRow[] {
   return db
     .prepare(
       `SELECT customer_id AS customerId, scenario, ref, ${PARAMS_SQL} AS params FROM temp.plan_reasons r
         WHERE due AND customer_id IN (SELECT value FROM json_each(@ids)) ORDER BY customer_id, urgent DESC, due_by, scen_rank`,
     )
-    .all({ ids: JSON.stringify(ids) }) as { customerId: string; scenario: string; ref: string | null; params: string }[];
+    .all({ ids: JSON.stringify(ids) }) as DueReasonRow[];
 }
 
 /** One customer's facts when explain collected their reasons (temp.plan_facts has every column then). */
