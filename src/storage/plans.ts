@@ -77,15 +77,30 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
   const window = (name: string) =>
     one ? 'customer_id = @customerId AND ordered_at < @dNext' : `ordered_at >= @${name}Since AND ordered_at < @${name}Until`;
   const insert = `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)`;
-  // The window's days are computed once per order (date() is the costly part of these rows): the
-  // inner select yields them to the outer one (OFFSET 0 keeps it from being flattened into it).
-  const orderReason = (scenario: string, from: string, to: string, candidates: string) => `
+  // date() is the costly part of these rows. For one customer, the window's days are computed once
+  // per order: the inner select yields them to the outer one (OFFSET 0 keeps it from being
+  // flattened into it). In a plan, the orders' days are the few days of the window, so each day's
+  // due and from days and age are computed once, in a table of those days the orders are joined to
+  // (measured: after-sale 0.44 s -> 0.3 s on the 1M bench).
+  const orderReason = (scenario: string, from: string, to: string, candidates: string, name: string) => `
+    ${
+      one
+        ? ''
+        : `WITH RECURSIVE window_days (day) AS (
+             SELECT @${name}Since UNION ALL SELECT ${plusDays('day', '1')} FROM window_days WHERE ${plusDays('day', '1')} < @${name}Until),
+           days AS (SELECT day, ${plusDays('day', to)} AS dueBy, ${plusDays('day', from)} AS fromDay, ${daysSince('day')} AS age FROM window_days)`
+    }
     ${insert}
     SELECT customerId, '${scenario}', ref, anchor, 0, dueBy, fromDay, NULL,
            CASE WHEN fromDay > @date THEN 'not-yet' WHEN dueBy < @date THEN 'excluded' ELSE 'due' END,
            CASE WHEN fromDay <= @date AND dueBy < @date THEN json_object('code', 'window-passed', 'until', dueBy) END,
-           json_object('order', ref, 'day', anchor, 'days', ${daysSince('anchor')}, 'amountFen', amountFen)
-      FROM (SELECT *, ${plusDays('anchor', to)} AS dueBy, ${plusDays('anchor', from)} AS fromDay FROM (${candidates}) LIMIT -1 OFFSET 0)`;
+           json_object('order', ref, 'day', anchor, 'days', age, 'amountFen', amountFen)
+      FROM ${
+        one
+          ? `(SELECT *, ${plusDays('anchor', to)} AS dueBy, ${plusDays('anchor', from)} AS fromDay, ${daysSince('anchor')} AS age
+                FROM (${candidates}) LIMIT -1 OFFSET 0)`
+          : `(${candidates}) c JOIN days d ON d.day = c.anchor`
+      }`;
   // The order's id is not in the time index: the window is grouped on the index alone (its
   // entries carry the rowid) and only each customer's chosen order is read from the table, not
   // every order in the window (86k reads instead of 112k on the 1M bench, 0.5 s -> 0.3 s).
@@ -101,6 +116,7 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
         '@afterSaleTo',
         withOrderId(`SELECT customer_id AS customerId, rowid AS rid, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
            FROM orders WHERE ${window('afterSale')} GROUP BY customer_id`),
+        'afterSale',
       ),
     );
   }
@@ -112,6 +128,7 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
         '@usageTo',
         withOrderId(`SELECT customer_id AS customerId, rowid AS rid, ${dayOf('max(ordered_at)')} AS anchor, amount_fen AS amountFen
            FROM orders WHERE ${window('usage')} AND amount_fen >= @usageMinFen GROUP BY customer_id`),
+        'usage',
       ),
     );
   }
@@ -130,6 +147,7 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
             ${one ? 'AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at)' : ''}
           GROUP BY o.customer_id
           ${one ? '' : 'HAVING NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < @firstSince)'}`),
+        'first',
       ),
     );
   }
