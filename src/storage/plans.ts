@@ -352,9 +352,10 @@ export interface SegmentScenarioParams {
 
 /**
  * Adds the segment reasons (churn warning, VIP care, survey) set-based, and gives every reason
- * its ranking keys (see rankingExpressions). temp.plan_facts keeps
- * the facts of the customers the reasons found so far name (windows, earlier calls) and of the
- * carried-over ones; the segment reasons come straight from one pass over all customers' facts,
+ * its ranking keys (see rankingExpressions). temp.plan_facts keeps what the contact rules read of
+ * the customers the reasons found so far name (windows, earlier calls) and of the carried-over
+ * ones (their value comes from the orders aggregate); the segment reasons come straight from one
+ * pass over all customers' facts,
  * which are not kept: the full facts of the customers the list shows are computed again for just
  * them (planFactsOf). For explain (one customer) plan_facts holds that customer's every fact and
  * the segment reasons come from it.
