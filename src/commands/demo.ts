@@ -13,6 +13,7 @@ import { OUTCOMES } from '../domain/call.js';
 import { monthReport } from '../domain/report.js';
 import { toHtml, toText } from '../report/formats.js';
 import { langFromEnv, t, type Lang, type MessageId } from '../messages/index.js';
+import { cardCustomer } from '../storage/calls.js';
 import { DEFAULT_DB_FILE, openDatabase } from '../storage/db.js';
 
 interface DemoFlags {
@@ -59,7 +60,7 @@ export function demoCommand(ctx: Context) {
           const report = monthReport(db, DEMO_MONTH, DEMO_LAST_DAY);
           writeNew(htmlPath, toHtml(report, lang), 0o600);
           writeNew(textPath, toText(report) + '\n', 0o600);
-          explainName = (db.prepare(`SELECT name FROM customers WHERE id = ?`).get(EXPLAIN_CUSTOMER) as { name: string } | undefined)?.name ?? EXPLAIN_CUSTOMER;
+          explainName = cardCustomer(db, EXPLAIN_CUSTOMER)?.name ?? EXPLAIN_CUSTOMER;
         } finally {
           db.close();
         }

@@ -78,8 +78,15 @@ export interface HeaderMapping {
 
 /** Parses repeated `--map "HEADER=field"` values. */
 export function parseMapOptions(kind: ImportKind, values: readonly string[]): Map<string, string> {
-  const fields = FIELDS[kind].map((f) => f.field);
-  const overrides = new Map<string, string>();
+  return parseHeaderMap(kind, FIELDS[kind].map((f) => f.field), values);
+}
+
+/**
+ * `--map "HEADER=field"` values: normalised header → one of `fields` (the fields of `kind`, for the
+ * error messages). A malformed value or an unknown field is a UsageError.
+ */
+export function parseHeaderMap<F extends string>(kind: string, fields: readonly F[], values: readonly string[]): Map<string, F> {
+  const overrides = new Map<string, F>();
   for (const value of values) {
     const at = value.lastIndexOf('=');
     const header = value.slice(0, at);
@@ -89,10 +96,10 @@ export function parseMapOptions(kind: ImportKind, values: readonly string[]): Ma
       throw new UsageError('error.badMap', { value, fields: fields.join(', ') });
     }
     const field = value.slice(at + 1).trim();
-    if (!fields.includes(field)) {
+    if (!(fields as readonly string[]).includes(field)) {
       throw new UsageError('error.badMapField', { value, field, kind, fields: fields.join(', ') });
     }
-    overrides.set(normaliseHeader(header), field);
+    overrides.set(normaliseHeader(header), field as F);
   }
   return overrides;
 }

@@ -12,7 +12,8 @@ import type { Config, IssueLevel1, Priority } from '../core/config.js';
 import type { ImportKind } from './columns.js';
 import { importExport, openInput } from '../import/importer.js';
 import { t, type Lang, type MessageId } from '../messages/index.js';
-import { listProgress, openIssuesOf, type ClaimedItem } from '../storage/calls.js';
+import { callsByOutcome, listProgress, openIssuesOf, type ClaimedItem } from '../storage/calls.js';
+import { issueTotals, type IssueTotals } from '../storage/issues.js';
 import type { Db } from '../storage/db.js';
 import { addDays, weekday } from './calendar.js';
 import {
@@ -70,7 +71,7 @@ export interface DemoResult {
   days: DemoDay[];
   calls: { total: number; byOutcome: Record<Outcome, number> };
   /** The issues raised on the week's calls and where they stand at the end of it (resolved: fixed, awaiting the confirmation call); reopened counts reopenings. */
-  issues: { raised: number; open: number; overdue: number; resolved: number; closed: number; reopened: number };
+  issues: IssueTotals;
   confirmations: { confirmed: number; reopened: number };
   /** Pending on the last day's list, per agent. */
   left: Record<string, number>;
@@ -484,20 +485,9 @@ function simulateCall(
 
 function totals(db: Db): Pick<DemoResult, 'calls' | 'issues'> {
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-  for (const row of db.prepare(`SELECT outcome, count(*) AS n FROM calls WHERE outcome IS NOT NULL GROUP BY outcome`).all() as { outcome: Outcome; n: number }[]) {
-    byOutcome[row.outcome] = row.n;
-  }
+  for (const row of callsByOutcome(db)) byOutcome[row.outcome as Outcome] = row.n;
   const total = Object.values(byOutcome).reduce((a, b) => a + b, 0);
-  const issues = db
-    .prepare(
-      `SELECT count(*) AS raised, count(*) FILTER (WHERE status = 'open') AS open,
-              count(*) FILTER (WHERE status = 'open' AND due_by < @date) AS overdue,
-              count(*) FILTER (WHERE status = 'resolved') AS resolved, count(*) FILTER (WHERE status = 'closed') AS closed,
-              coalesce(sum(reopened), 0) AS reopened
-         FROM issues`,
-    )
-    .get({ date: DEMO_LAST_DAY }) as DemoResult['issues'];
-  return { calls: { total, byOutcome }, issues };
+  return { calls: { total, byOutcome }, issues: issueTotals(db, DEMO_LAST_DAY) };
 }
 
 function leftOn(db: Db, date: string, config: Config): Record<string, number> {

@@ -13,10 +13,9 @@
 // database as it was, and a dry run rolls everything back at the end.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Config } from '../core/config.js';
-import { UsageError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import {
   callSession,
   callTime,
@@ -30,7 +29,7 @@ import {
   type CallSession,
   type Outcome,
 } from '../domain/call.js';
-import { normaliseHeader } from '../domain/columns.js';
+import { normaliseHeader, parseHeaderMap } from '../domain/columns.js';
 import type { RowReject } from '../domain/rows.js';
 import { SATISFACTION } from '../domain/scripts.js';
 import { halfWidth, isProblem, parseDate } from '../domain/values.js';
@@ -39,8 +38,8 @@ import { cardCustomer, endCall, itemOfDay, saveAnswer, unansweredAttempts, type 
 import type { Db } from '../storage/db.js';
 import { callOfItem, dropSheetAnswers, reopenSheetCall, type ItemCall } from '../storage/sheet-calls.js';
 import { eachRecord } from './csv.js';
-import { decoder, delimiterName, detectDelimiter, detectEncoding, type Delimiter, type Encoding } from './decode.js';
-import { openInput, type Input } from './importer.js';
+import { decoder, delimiterName, detectDelimiter, detectEncoding, type Encoding } from './decode.js';
+import { openInput, rejectsPath, type ImportOptions, type Input } from './importer.js';
 import { RejectsWriter } from './reader.js';
 
 /** The columns of the list that import calls reads; every other column is ignored. */
@@ -60,23 +59,13 @@ const HEADER_IDS: Record<SheetField, MessageId> = {
 
 const LANGS: readonly Lang[] = ['en', 'zh-CN'];
 
-export interface CallsImportOptions {
-  /** A path, or '-' for standard input. */
-  file: string;
+export interface CallsImportOptions
+  extends Pick<ImportOptions, 'file' | 'encoding' | 'delimiter' | 'rejectsFile' | 'dryRun' | 'cwd' | 'stdin' | 'input'> {
   config: Config;
   /** The language of the scripts (for the satisfaction question). */
   lang: Lang;
-  encoding?: Encoding;
-  delimiter?: Delimiter;
   /** `--map "HEADER=field"` values, field one of SHEET_FIELDS. */
   map?: readonly string[];
-  /** Where rejected rows go; default `<name>.rejects.csv` in `cwd`. */
-  rejectsFile?: string;
-  dryRun?: boolean;
-  cwd?: string;
-  stdin?: Readable;
-  /** The input already checked with openInput(). */
-  input?: Input;
   clock?: () => Date;
 }
 
@@ -135,8 +124,7 @@ export async function importCalls(db: Db, options: CallsImportOptions): Promise<
   if (!header) throw new UserError('error.emptyFile', { file: input.label });
   const mapping = mapSheetHeader(header.record, overrides, input.label);
 
-  const base = input.label === 'stdin' ? 'calls-stdin' : input.label.replace(/\.(csv|tsv|txt)$/i, '');
-  const rejects = new RejectsWriter(path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`));
+  const rejects = new RejectsWriter(rejectsPath(input, 'calls', options));
   rejects.setHeader(mapping, (field) => t(HEADER_IDS[field as SheetField]));
   const counts: Record<RowResult, number> = { inserted: 0, updated: 0, unchanged: 0, skipped: 0 };
   const sheet = new Sheet(db, options, mapping.headers, mapping.fieldIndex);
@@ -187,17 +175,7 @@ async function readAll(input: Input, stdin: Readable | undefined): Promise<Buffe
 
 /** `--map "HEADER=field"` values for a call list: normalised header → field. */
 export function parseSheetMap(values: readonly string[]): Map<string, SheetField> {
-  const fields = SHEET_FIELDS.join(', ');
-  const overrides = new Map<string, SheetField>();
-  for (const value of values) {
-    const at = value.lastIndexOf('=');
-    const header = value.slice(0, at);
-    if (at <= 0 || at === value.length - 1 || normaliseHeader(header) === '') throw new UsageError('error.badMap', { value, fields });
-    const field = value.slice(at + 1).trim();
-    if (!(SHEET_FIELDS as readonly string[]).includes(field)) throw new UsageError('error.badMapField', { value, field, kind: 'calls', fields });
-    overrides.set(normaliseHeader(header), field as SheetField);
-  }
-  return overrides;
+  return parseHeaderMap('calls', SHEET_FIELDS, values);
 }
 
 let aliases: Map<string, SheetField> | undefined;

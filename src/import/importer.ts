@@ -77,14 +77,13 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
   const startedAt = now().toISOString();
   const overrides = parseMapOptions(options.kind, options.map ?? []);
   const input = options.input ?? openInput(options);
-  const base = input.label === 'stdin' ? `${options.kind}-stdin` : input.label.replace(/\.(csv|tsv|txt)$/i, '');
   const config: ReaderConfig = {
     kind: options.kind,
     fileLabel: input.label,
     encoding: options.encoding,
     delimiter: options.delimiter,
     overrides: [...overrides],
-    rejectsTarget: path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`),
+    rejectsTarget: rejectsPath(input, options.kind, options),
   };
 
   // The whole import is one transaction, begun once the header is understood: a killed or failed
@@ -245,6 +244,12 @@ export interface Input {
   path: string | null;
   label: string;
   size: number | undefined;
+}
+
+/** Where an import's rejects report goes: --rejects, else `<name>.rejects.csv` (`<kind>-stdin…`) in `cwd`. */
+export function rejectsPath(input: Input, kind: string, options: Pick<ImportOptions, 'rejectsFile' | 'cwd'>): string {
+  const base = input.label === 'stdin' ? `${kind}-stdin` : input.label.replace(/\.(csv|tsv|txt)$/i, '');
+  return path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`);
 }
 
 /** Checks the export (a path, or '-' for stdin) exists and is a file; a bad path is a UserError. */

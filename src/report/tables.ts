@@ -73,86 +73,57 @@ function share(n: number, total: number): number | null {
   return total > 0 ? Math.round((n / total) * 10000) / 10000 : null;
 }
 
-function breakdownTable(id: string, title: string, keyLabel: string, name: (k: string) => string, now: Record<string, Figures>, before: Record<string, Figures>): Table {
+/** One column of a breakdown: its label, how to show it, and its value from a key's figures this month and the month before. */
+type BreakdownColumn = [MessageId, Kind, (now: Figures | undefined, before: Figures | undefined) => number | null];
+
+/** A row per agent, segment or scenario (the keys of either month), a column per `columns`. */
+function breakdown(
+  id: string,
+  title: string,
+  keyLabel: string,
+  name: (k: string) => string,
+  now: Record<string, Figures>,
+  before: Record<string, Figures>,
+  columns: BreakdownColumn[],
+): Table {
   const keys = [...new Set([...Object.keys(now), ...Object.keys(before)])].sort();
   return {
     id,
     title,
-    columns: [
-      { label: keyLabel, kind: 'text' },
-      { label: m('report.col.planned'), kind: 'int' },
-      { label: m('report.col.attempted'), kind: 'int' },
-      { label: m('report.col.reached'), kind: 'int' },
-      { label: m('report.col.completed'), kind: 'int' },
-      { label: m('report.col.coverage'), kind: 'rate' },
-      { label: m('report.col.contactRate'), kind: 'rate' },
-      { label: m('report.col.satMean'), kind: 'mean' },
-      { label: m('report.col.satisfiedShare'), kind: 'rate' },
-      { label: m('report.col.npsScore'), kind: 'score' },
-      { label: m('report.col.averageAttempts'), kind: 'mean' },
-      { label: m('report.col.averageDuration'), kind: 'seconds' },
-      { label: m('report.col.prevCoverage'), kind: 'rate' },
-      { label: m('report.col.prevSatisfied'), kind: 'rate' },
-    ],
-    rows: keys.map((k) => {
-      const f = now[k];
-      const p = before[k];
-      return [
-        name(k),
-        f?.calls.planned ?? 0,
-        f?.calls.attempted ?? 0,
-        f?.calls.reached ?? 0,
-        f?.calls.completed ?? 0,
-        f?.coverage ?? null,
-        f?.contactRate ?? null,
-        f?.satisfaction.mean ?? null,
-        f?.satisfaction.satisfiedShare ?? null,
-        f?.nps.score ?? null,
-        f?.averageAttempts ?? null,
-        f?.averageDurationSeconds ?? null,
-        p?.coverage ?? null,
-        p?.satisfaction.satisfiedShare ?? null,
-      ];
-    }),
+    columns: [{ label: keyLabel, kind: 'text' }, ...columns.map(([label, kind]) => ({ label: m(label), kind }))],
+    rows: keys.map((k) => [name(k), ...columns.map(([, , value]) => value(now[k], before[k]))]),
   };
 }
 
+/** Calls, contact and satisfaction of each agent, segment or scenario. */
+const CALL_COLUMNS: BreakdownColumn[] = [
+  ['report.col.planned', 'int', (f) => f?.calls.planned ?? 0],
+  ['report.col.attempted', 'int', (f) => f?.calls.attempted ?? 0],
+  ['report.col.reached', 'int', (f) => f?.calls.reached ?? 0],
+  ['report.col.completed', 'int', (f) => f?.calls.completed ?? 0],
+  ['report.col.coverage', 'rate', (f) => f?.coverage ?? null],
+  ['report.col.contactRate', 'rate', (f) => f?.contactRate ?? null],
+  ['report.col.satMean', 'mean', (f) => f?.satisfaction.mean ?? null],
+  ['report.col.satisfiedShare', 'rate', (f) => f?.satisfaction.satisfiedShare ?? null],
+  ['report.col.npsScore', 'score', (f) => f?.nps.score ?? null],
+  ['report.col.averageAttempts', 'mean', (f) => f?.averageAttempts ?? null],
+  ['report.col.averageDuration', 'seconds', (f) => f?.averageDurationSeconds ?? null],
+  ['report.col.prevCoverage', 'rate', (_, p) => p?.coverage ?? null],
+  ['report.col.prevSatisfied', 'rate', (_, p) => p?.satisfaction.satisfiedShare ?? null],
+];
+
 /** The issues of each agent, segment or scenario: raised, repeats, resolved, deadlines kept, overdue. */
-function issueBreakdownTable(id: string, title: string, keyLabel: string, name: (k: string) => string, now: Record<string, Figures>, before: Record<string, Figures>): Table {
-  const keys = [...new Set([...Object.keys(now), ...Object.keys(before)])].sort();
-  return {
-    id,
-    title,
-    columns: [
-      { label: keyLabel, kind: 'text' },
-      { label: m('report.col.issues'), kind: 'int' },
-      { label: m('report.col.p0'), kind: 'int' },
-      { label: m('report.col.complaints'), kind: 'int' },
-      { label: m('report.col.repeatRate'), kind: 'rate' },
-      { label: m('report.col.resolutionRate'), kind: 'rate' },
-      { label: m('report.col.onTimeRate'), kind: 'rate' },
-      { label: m('report.col.overdue'), kind: 'int' },
-      { label: m('report.col.prevIssues'), kind: 'int' },
-      { label: m('report.col.prevResolution'), kind: 'rate' },
-    ],
-    rows: keys.map((k) => {
-      const f = now[k]?.issues;
-      const p = before[k]?.issues;
-      return [
-        name(k),
-        f?.total ?? 0,
-        f?.byPriority.P0 ?? 0,
-        f?.byFeedbackType.complaint ?? 0,
-        f?.repeatRate ?? null,
-        f?.resolutionRate ?? null,
-        f?.onTimeRate ?? null,
-        f?.overdue ?? 0,
-        p?.total ?? 0,
-        p?.resolutionRate ?? null,
-      ];
-    }),
-  };
-}
+const ISSUE_COLUMNS: BreakdownColumn[] = [
+  ['report.col.issues', 'int', (f) => f?.issues.total ?? 0],
+  ['report.col.p0', 'int', (f) => f?.issues.byPriority.P0 ?? 0],
+  ['report.col.complaints', 'int', (f) => f?.issues.byFeedbackType.complaint ?? 0],
+  ['report.col.repeatRate', 'rate', (f) => f?.issues.repeatRate ?? null],
+  ['report.col.resolutionRate', 'rate', (f) => f?.issues.resolutionRate ?? null],
+  ['report.col.onTimeRate', 'rate', (f) => f?.issues.onTimeRate ?? null],
+  ['report.col.overdue', 'int', (f) => f?.issues.overdue ?? 0],
+  ['report.col.prevIssues', 'int', (_, p) => p?.issues.total ?? 0],
+  ['report.col.prevResolution', 'rate', (_, p) => p?.issues.resolutionRate ?? null],
+];
 
 export function reportTables(report: Report): Table[] {
   const r = report;
@@ -207,12 +178,12 @@ export function reportTables(report: Report): Table[] {
       ],
       rows: (['5', '4', '3', '2', '1'] as const).map((s) => [m(`report.sat.${s}`), r.satisfactionDistribution[s], share(r.satisfactionDistribution[s], satTotal)]),
     },
-    breakdownTable('byAgent', m('report.t.byAgent'), m('report.col.agent'), agent, r.byAgent, p.byAgent),
-    breakdownTable('bySegment', m('report.t.bySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment),
-    breakdownTable('byScenario', m('report.t.byScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario),
-    issueBreakdownTable('issuesByAgent', m('report.t.issuesByAgent'), m('report.col.agent'), agent, r.byAgent, p.byAgent),
-    issueBreakdownTable('issuesBySegment', m('report.t.issuesBySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment),
-    issueBreakdownTable('issuesByScenario', m('report.t.issuesByScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario),
+    breakdown('byAgent', m('report.t.byAgent'), m('report.col.agent'), agent, r.byAgent, p.byAgent, CALL_COLUMNS),
+    breakdown('bySegment', m('report.t.bySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment, CALL_COLUMNS),
+    breakdown('byScenario', m('report.t.byScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario, CALL_COLUMNS),
+    breakdown('issuesByAgent', m('report.t.issuesByAgent'), m('report.col.agent'), agent, r.byAgent, p.byAgent, ISSUE_COLUMNS),
+    breakdown('issuesBySegment', m('report.t.issuesBySegment'), m('report.col.segment'), segment, r.bySegment, p.bySegment, ISSUE_COLUMNS),
+    breakdown('issuesByScenario', m('report.t.issuesByScenario'), m('report.col.scenario'), scenario, r.byScenario, p.byScenario, ISSUE_COLUMNS),
     {
       id: 'trend',
       title: m('report.t.trend'),

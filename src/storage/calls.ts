@@ -7,18 +7,11 @@
 // works) and one whose process died is taken over once it is older than the configured timeout.
 
 import type { Db } from './db.js';
+import type { PlanItemRow } from './plans.js';
 
-export interface ClaimedItem {
-  id: number;
-  planDate: string;
-  customerId: string;
-  scenario: string;
-  urgent: number;
-  dueBy: string;
-  agent: string | null;
-  position: number;
-  reasons: string;
-  ref: string | null;
+/** A list item as a call reads it: the item's own columns and who holds it. */
+export interface ClaimedItem
+  extends Pick<PlanItemRow, 'id' | 'planDate' | 'customerId' | 'scenario' | 'urgent' | 'dueBy' | 'agent' | 'position' | 'reasons' | 'ref'> {
   status: string;
   claimedBy: string | null;
   claimedAt: string | null;
@@ -193,13 +186,7 @@ export function itemById(db: Db, id: number): ClaimedItem | undefined {
   return db.prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.id = ?`).get(id) as ClaimedItem | undefined;
 }
 
-export interface NewCall {
-  planItemId: number | null;
-  customerId: string;
-  agent: string;
-  scenario: string;
-  planDate: string | null;
-  startedAt: string;
+export interface NewCall extends Omit<OpenCall, 'id'> {
   source: 'screen' | 'file' | 'sheet';
 }
 
@@ -466,4 +453,9 @@ export function hasList(db: Db, date: string): boolean {
 
 export function customerExists(db: Db, customerId: string): boolean {
   return db.prepare(`SELECT 1 FROM customers WHERE id = ?`).get(customerId) !== undefined;
+}
+
+/** How many calls ended with each outcome, over all days. */
+export function callsByOutcome(db: Db): { outcome: string; n: number }[] {
+  return db.prepare(`SELECT outcome, count(*) AS n FROM calls WHERE outcome IS NOT NULL GROUP BY outcome`).all() as { outcome: string; n: number }[];
 }

@@ -107,3 +107,27 @@ export function resolvedIssues(db: Db, dNext: string, customerId?: string): Reso
     )
     .all({ dNext, customerId: customerId ?? null }) as ResolvedIssueRow[];
 }
+
+export interface IssueTotals {
+  raised: number;
+  open: number;
+  /** Open and past their deadline on `date`. */
+  overdue: number;
+  resolved: number;
+  closed: number;
+  /** Reopenings, counted over all issues. */
+  reopened: number;
+}
+
+/** Every issue raised so far, by where it stands on `date`. */
+export function issueTotals(db: Db, date: string): IssueTotals {
+  return db
+    .prepare(
+      `SELECT count(*) AS raised, count(*) FILTER (WHERE status = 'open') AS open,
+              count(*) FILTER (WHERE status = 'open' AND due_by < @date) AS overdue,
+              count(*) FILTER (WHERE status = 'resolved') AS resolved, count(*) FILTER (WHERE status = 'closed') AS closed,
+              coalesce(sum(reopened), 0) AS reopened
+         FROM issues`,
+    )
+    .get({ date }) as IssueTotals;
+}
