@@ -172,7 +172,7 @@ class Batch {
   }
 
   flush(): void {
-    let values = this.values;
+    const values = this.values;
     let rows = this.lines.length;
     if (this.customerColumn >= 0 && rows > 0) {
       const width = this.width;
@@ -181,18 +181,20 @@ class Batch {
       for (let at = this.customerColumn; at < values.length; at += width) ids.add(values[at] as string);
       const known = this.events.knownCustomers?.([...ids]) ?? new Set<string>();
       if (known.size < ids.size) {
-        // Some customers are unknown (rare): keep the other rows, reject these with their line.
-        const kept: StoredValue[] = [];
+        // Some customers are unknown: reject these rows with their line, and move the others down
+        // over them in place (no second array: most batches of a real export have one or two).
+        let kept = 0;
         for (let r = 0; r < rows; r++) {
           const id = values[r * width + this.customerColumn] as string;
           if (known.has(id)) {
-            for (let at = r * width; at < (r + 1) * width; at++) kept.push(values[at]);
+            if (kept !== r) values.copyWithin(kept * width, r * width, (r + 1) * width);
+            kept++;
           } else {
             this.rejected.push({ line: this.lines[r], record: this.records[r], reject: { field: 'customerId', value: id, problem: 'row.unknownCustomer', params: { value: id } } });
           }
         }
-        values = kept;
-        rows = kept.length / width;
+        values.length = kept * width;
+        rows = kept;
       }
     }
     if (this.rejected.length > 0) {
@@ -207,6 +209,8 @@ class Batch {
   }
 }
 
+const REJECTS_PER_WRITE = 500;
+
 /**
  * The rejects report: a CSV that Excel opens (UTF-8 with BOM) with the line, field, value and
  * reason, followed by the original row under its original headers, so the user can fix the rows
@@ -219,6 +223,7 @@ export class RejectsWriter {
   private fd: number | null = null;
   private mapping: Pick<HeaderMapping, 'headers' | 'fieldIndex'> | undefined;
   private label: (field: string) => string = fieldLabel;
+  private pending: (string | number)[][] = [];
 
   constructor(private readonly target: string) {}
 
@@ -244,7 +249,15 @@ export class RejectsWriter {
     const params = { ...reject.params };
     if (typeof params.field === 'string') params.field = this.columnName(params.field);
     const reason = t(reject.problem, params);
-    fs.writeSync(this.fd!, stringify([[line, this.columnName(reject.field), reject.value, reason, ...record]]));
+    this.pending.push([line, this.columnName(reject.field), reject.value, reason, ...record]);
+    if (this.pending.length >= REJECTS_PER_WRITE) this.write();
+  }
+
+  /** Rejected rows are written a few hundred at a time: one CSV call and one system call each, not one per row. */
+  private write(): void {
+    if (this.pending.length === 0) return;
+    fs.writeSync(this.fd!, stringify(this.pending));
+    this.pending = [];
   }
 
   private open(): void {
@@ -258,8 +271,14 @@ export class RejectsWriter {
     fs.writeSync(this.fd, '\ufeff' + stringify([columns]));
   }
 
+  /** Writes what is still pending and closes the file: call it whether the import succeeded or not. */
   close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
+    if (this.fd === null) return;
+    try {
+      this.write();
+    } finally {
+      fs.closeSync(this.fd);
+      this.fd = null;
+    }
   }
 }
