@@ -21,7 +21,7 @@ import type { Db } from './db.js';
 const ROWS_PER_STATEMENT = 100;
 
 /** Helper threads SQLite's sorter may use to build an index (it stays within the machine's cores). */
-const SORTER_THREADS = Math.max(0, Math.min(3, availableParallelism() - 1));
+export const SORTER_THREADS = Math.max(0, Math.min(3, availableParallelism() - 1));
 
 export interface MergeCounts {
   inserted: number;
