@@ -47,6 +47,12 @@ export function jsonPhone(e164: string | null | undefined, full: boolean): strin
   return full ? e164 : maskPhone(e164);
 }
 
+/** A path or argument as a shell reads it, for a command the user is told to run: quoted only when it needs to be. */
+export function shellQuote(value: string): string {
+  if (/^[\p{L}\p{N}_./@%+=:,-]+$/u.test(value)) return value;
+  return process.platform === 'win32' ? `"${value}"` : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * An --out FILE, checked before any work: not a folder, and in a folder that exists. Returns the
  * absolute path and the path as the user knows it, for messages.

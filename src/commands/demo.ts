@@ -15,6 +15,7 @@ import { toHtml, toText } from '../report/formats.js';
 import { langFromEnv, t, type Lang, type MessageId } from '../messages/index.js';
 import { cardCustomer } from '../storage/calls.js';
 import { DEFAULT_DB_FILE, openDatabase } from '../storage/db.js';
+import { shellQuote } from './common.js';
 
 interface DemoFlags {
   dir?: string;
@@ -155,12 +156,6 @@ function writeNew(file: string, text: string, mode: number): void {
 }
 
 const reasonOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-
-/** A path or argument as a shell reads it: quoted only when it needs to be. */
-function shellQuote(value: string): string {
-  if (/^[\p{L}\p{N}_./@%+=:,-]+$/u.test(value)) return value;
-  return process.platform === 'win32' ? `"${value}"` : `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** How the user started followup: through npx (from the repository) or as an installed command. */
 function programName(env: NodeJS.ProcessEnv): string {

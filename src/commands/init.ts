@@ -6,9 +6,11 @@ import { Option, type Command } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { CONFIG_FILE, defaultConfig, displayPath, renderConfig, type Agent } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
+import { replaceFile } from '../core/files.js';
 import { halfWidth } from '../domain/values.js';
 import { langFromEnv, parseLang, t } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
+import { shellQuote } from './common.js';
 
 interface InitFlags {
   force?: boolean;
@@ -60,13 +62,7 @@ function writeConfig(file: string, shown: string, text: string, force: boolean, 
       return;
     }
     // Replace in one step: a reader sees the old file or the new one, never half of it.
-    const temp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.writeFileSync(temp, text, { mode: 0o644 });
-      fs.renameSync(temp, file);
-    } finally {
-      fs.rmSync(temp, { force: true });
-    }
+    replaceFile(file, text, 0o644);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new UserError('init.exists', { path: shown, command: `followup init --force${configFlag}` });
@@ -90,8 +86,4 @@ export function parseAgents(value: string): Agent[] {
     agents.push({ name, capacity });
   }
   return agents;
-}
-
-function shellQuote(value: string): string {
-  return /^[\w./@%+=:,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -136,7 +136,10 @@ class Batch {
   private readonly append: RowAppender;
   private readonly width: number;
   private readonly customerColumn: number;
-  /** The valid rows' values, row after row, with each row's line and original record alongside. */
+  /**
+   * The valid rows' values, row after row, with each row's line alongside and, for orders and
+   * complaints (whose customer may turn out unknown), its original record.
+   */
   private values: StoredValue[] = [];
   private lines: number[] = [];
   private records: string[][] = [];
@@ -167,7 +170,7 @@ class Batch {
       this.rejected.push({ line, reject, record });
     } else {
       this.lines.push(line);
-      this.records.push(record);
+      if (this.customerColumn >= 0) this.records.push(record);
     }
   }
 

@@ -78,7 +78,7 @@ export class ImportWriter {
     this.table = `main.${kind}`;
     this.before = (db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n;
     if (this.before < expectedRows) {
-      this.droppedIndexes = this.secondaryIndexes();
+      this.droppedIndexes = secondaryIndexes(db, kind);
       for (const index of this.droppedIndexes) db.exec(`DROP INDEX main.${index.name}`);
     }
 
@@ -165,10 +165,8 @@ export class ImportWriter {
     this.droppedIndexes = [];
     const after = (this.db.prepare(`SELECT count(*) AS n FROM ${this.table}`).get() as { n: number }).n;
     const inserted = after - this.before;
-    if (this.before === 0) {
-      this.db.exec('DROP TABLE IF EXISTS temp.import_seen; DROP TABLE IF EXISTS temp.import_before;');
-      return { inserted, updated: 0, unchanged: 0, duplicates: this.rows - inserted };
-    }
+    // A first load made neither temp table.
+    if (this.before === 0) return { inserted, updated: 0, unchanged: 0, duplicates: this.rows - inserted };
     // Rows that existed before (their pre-image was not written by this import) and now differ.
     const { updated } = this.db
       .prepare(
@@ -197,12 +195,13 @@ export class ImportWriter {
       .map(({ column, value }) => `${old}.${column} IS NOT ${value}`)
       .join(' OR ');
   }
+}
 
-  private secondaryIndexes(): { name: string; sql: string }[] {
-    return this.db
-      .prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
-      .all(this.kind) as { name: string; sql: string }[];
-  }
+/** The indexes of a table besides its primary key, with the SQL that creates each. */
+export function secondaryIndexes(db: Db, table: string): { name: string; sql: string }[] {
+  return db
+    .prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`)
+    .all(table) as { name: string; sql: string }[];
 }
 
 export function startImportLog(db: Db, entry: ImportLogEntry): number {

@@ -574,7 +574,6 @@ function rankingColumns(ranking: RankingParams, f: string, value?: string): stri
   return rankingExpressions(ranking, f, value).join(', ');
 }
 
-
 export interface ContactRuleParams {
   /** A completed call on or after this day is within the minimum interval. */
   contactedSince: string;

@@ -14,8 +14,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE_KIB } from '../storage/db.js';
-import { SORTER_THREADS } from '../storage/imports.js';
+import { CACHE_KIB, openDatabase } from '../storage/db.js';
+import { secondaryIndexes, SORTER_THREADS } from '../storage/imports.js';
 import { generate } from './generate.js';
 import { seedMonth } from './seed-calls.js';
 
@@ -90,25 +90,33 @@ const TYPED_SCHEMA: Record<string, string> = {
 };
 
 /**
- * The third yardstick: sqlite3 storing each file the way followup's schema (migration 001) stores it,
- * with no validation or conversion: the export's own columns, the primary key and NOT NULL columns,
- * WAL, and the secondary indexes the call list reads, built once after the load as followup's
- * first load builds them. What is left between this and our time is the reading, validating and
- * converting; what is left between this and the plain .import is what storing the data needs.
+ * The third yardstick: sqlite3 storing each file the way followup's schema stores it, with no
+ * validation or conversion: the export's columns (under followup's column names), the primary key
+ * and NOT NULL columns, WAL, and followup's own secondary indexes, built once after the load as
+ * followup's first load builds them. What is left between this and our time is the reading,
+ * validating and converting; what is left between this and the plain .import is what storing the
+ * data needs.
  */
 const STORED_SCHEMA: Record<string, string> = {
   customers:
-    'CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT NOT NULL, phone TEXT, email TEXT, city TEXT, signup TEXT, tier TEXT, dnc TEXT, preferred TEXT, note TEXT);',
-  orders: 'CREATE TABLE orders (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, ordered_at TEXT NOT NULL, amount TEXT NOT NULL, product TEXT, channel TEXT);',
+    'CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT NOT NULL, phone TEXT, email TEXT, city TEXT, signup_date TEXT, tier TEXT, do_not_call TEXT, preferred_time TEXT, note TEXT);',
+  orders:
+    'CREATE TABLE orders (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, ordered_at TEXT NOT NULL, amount_fen TEXT NOT NULL, product TEXT, channel TEXT);',
   complaints:
     'CREATE TABLE complaints (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, opened_at TEXT NOT NULL, resolved_at TEXT, status TEXT, category TEXT, description TEXT);',
 };
-const STORED_INDEXES: Record<string, string> = {
-  customers: '',
-  orders:
-    'CREATE INDEX orders_by_customer ON orders (customer_id, ordered_at, amount);\nCREATE INDEX orders_by_time ON orders (ordered_at, customer_id, amount);',
-  complaints: 'CREATE INDEX complaints_by_customer ON complaints (customer_id, opened_at);',
-};
+
+/** followup's secondary indexes on `table`, as its migrations create them. */
+function followupIndexes(table: string): string {
+  const db = openDatabase(':memory:');
+  try {
+    return secondaryIndexes(db, table)
+      .map((index) => `${index.sql};`)
+      .join('\n');
+  } finally {
+    db.close();
+  }
+}
 
 type Yardstick = 'plain' | 'typed' | 'stored';
 
@@ -129,7 +137,7 @@ function sqliteImport(file: string, table: string, dir: string, yardstick: Yards
     // With followup's page cache, and the sorter's helper threads followup gives it (storage/imports.ts).
     stored:
       `PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nPRAGMA cache_size = -${CACHE_KIB};\nPRAGMA threads = ${SORTER_THREADS};\n${STORED_SCHEMA[table]}\n` +
-      `.mode csv\n.import --skip 1 ${file} ${table}\n${STORED_INDEXES[table]}\n`,
+      `.mode csv\n.import --skip 1 ${file} ${table}\n${followupIndexes(table)}\n`,
   };
   const started = performance.now();
   const result = spawnSync('sqlite3', [db], { input: scripts[yardstick], encoding: 'utf8' });
