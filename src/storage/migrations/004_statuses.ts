@@ -1,0 +1,27 @@
+// What an export's statuses mean. A refunded, cancelled, closed or unpaid order is no purchase: it
+// triggers no call and counts toward no spend, order count or segment (`counts` = 0), but it is
+// kept, with the status as the export wrote it and its normalised state, so nothing is lost and a
+// later export that changes the status updates it. A ticket closed in the CRM without a resolution
+// time is resolved as of the best date its row offers, and `resolved_from` says which.
+export const sql = `
+ALTER TABLE orders ADD COLUMN status TEXT;           -- as the export wrote it (订单状态 / 交易状态 …)
+-- normalised: paid, shipped, completed, unpaid, refunding, refunded, cancelled, closed, other; NULL: no status given
+ALTER TABLE orders ADD COLUMN state TEXT;
+ALTER TABLE orders ADD COLUMN counts INTEGER NOT NULL DEFAULT 1 CHECK (counts IN (0, 1));
+-- The covering indexes carry counts, so the spend and window queries still read the index alone.
+DROP INDEX orders_by_customer;
+CREATE INDEX orders_by_customer ON orders (customer_id, ordered_at, amount_fen, counts);
+DROP INDEX orders_by_time;
+CREATE INDEX orders_by_time ON orders (ordered_at, customer_id, amount_fen, counts);
+
+-- complaints.status keeps the text as written; state is its meaning: open, resolved, closed; NULL: none given.
+ALTER TABLE complaints ADD COLUMN state TEXT;
+-- Where resolved_at came from when the row had no resolution time but a closed status:
+-- 'updatedAt' (the row's last update), 'openedAt' (only the opening date); NULL: the export gave it.
+ALTER TABLE complaints ADD COLUMN resolved_from TEXT;
+
+-- Rows an import skipped on purpose (totals, footers, blank lines) and kept with a warning
+-- (a customer without a usable phone): counted beside rejected.
+ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
+`;
