@@ -7,11 +7,12 @@ import { importCalls, parseSheetMap, type CallsImportResult } from '../import/ca
 import { parseKind } from '../domain/columns.js';
 import { parseDelimiter, parseEncoding } from '../import/decode.js';
 import { importExport, openInput, type ImportResult } from '../import/importer.js';
-import { t } from '../messages/index.js';
+import { t, type MessageId } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
 import { openExistingDatabase } from './common.js';
 
 interface ImportFlags {
+  sheet?: string;
   encoding?: string;
   delimiter?: string;
   map?: string[];
@@ -31,6 +32,7 @@ export function importCommand(ctx: Context) {
     .addOption(new Option('--encoding <encoding>', t('import.option.encoding')))
     .addOption(new Option('--delimiter <delimiter>', t('import.option.delimiter')))
     .addOption(new Option('--map <header=field>', t('import.option.map')).argParser(collect))
+    .addOption(new Option('--sheet <name>', t('import.option.sheet')))
     .addOption(new Option('--rejects <file>', t('import.option.rejects')))
     .addOption(new Option('--dry-run', t('import.option.dryRun')))
     .addOption(new Option('--json', t('option.json')))
@@ -58,6 +60,7 @@ export function importCommand(ctx: Context) {
           encoding,
           delimiter,
           map: flags.map,
+          sheet: flags.sheet,
           rejectsFile: flags.rejects,
           dryRun: flags.dryRun,
           cwd: ctx.cwd,
@@ -137,13 +140,27 @@ function report(ctx: Context, result: ImportResult, json: boolean): void {
       updated: result.updated,
       unchanged: result.unchanged,
       rejected: result.rejected,
+      skipped: result.skipped,
+      warnings: result.warnings,
       duplicates: result.duplicates,
       seconds: result.seconds.toFixed(2),
       rate: result.rowsPerSecond,
     }),
   );
   if (result.duplicates > 0) out.info(t('import.duplicatesNote', { count: result.duplicates }));
-  if (result.rejectsFile) out.warn(t('import.rejectsWritten', { count: result.rejected, path: result.rejectsFile }));
+  if (result.skipped > 0) {
+    out.info(t('import.skippedNote', { count: result.skipped, line: result.firstSkipped?.line ?? '-', example: result.firstSkipped?.label ?? '' }));
+  }
+  if (result.unmappedColumns.length > 0) out.warn(t('import.unmappedNote', { columns: result.unmappedColumns.map((c) => `"${c}"`).join(', ') }));
+  if (result.nonPurchase > 0) out.info(t('import.nonPurchaseNote', { count: result.nonPurchase }));
+  const resolved = result.resolvedFrom.updatedAt + result.resolvedFrom.openedAt;
+  if (resolved > 0) out.info(t('import.resolvedFromNote', { count: resolved, ...result.resolvedFrom }));
+  if (result.unknownStatuses.length > 0) {
+    const shown = result.unknownStatuses.slice(0, 10).map((v) => `"${v}"`).join(', ') + (result.unknownStatuses.length > 10 ? ' …' : '');
+    out.warn(t('import.unknownStatusesNote', { kind: t(`kind.${result.kind}` as MessageId), values: shown }));
+  }
+  if (result.warnings > 0 && result.rejectsFile) out.warn(t('import.warningsNote', { count: result.warnings, path: result.rejectsFile }));
+  if (result.rejected > 0 && result.rejectsFile) out.warn(t('import.rejectsWritten', { count: result.rejected, path: result.rejectsFile }));
   if (result.dryRun) out.info(t('import.summaryDryRun'));
 }
 

@@ -359,8 +359,15 @@ export function displayPhone(e164: string | null | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // Flags and e-mail
 
-const TRUE_WORDS = new Set(['是', '是的', '对', '需要', '拒绝', 'y', 'yes', 'true', 't', '1', '√', '✓', '✔']);
-const FALSE_WORDS = new Set(['否', '不', '不是', '无', '没有', 'n', 'no', 'false', 'f', '0', '×', '✗', '✘', 'x']);
+// The values real exports put in a yes/no column, do-not-call ones above all (是否免打扰: 是 / 勿扰 / 拒访 …).
+const TRUE_WORDS = new Set([
+  '是', '是的', '对', '需要', '有', '拒绝', '拒访', '拒绝回访', '勿扰', '免打扰', '请勿打扰', '禁止', '禁止外呼', '不接受', '不接受回访',
+  '不要打', '不要联系', '已拒绝', 'y', 'yes', 'true', 't', '1', '√', '✓', '✔', 'dnc', 'on',
+]);
+const FALSE_WORDS = new Set([
+  '否', '不', '不是', '无', '没有', '正常', '接受', '接受回访', '可以', '可联系', '允许', '同意', '未设置', '-', '--', '/',
+  'n', 'no', 'false', 'f', '0', '×', '✗', '✘', 'x', 'off', 'none', 'null', 'n/a', 'na',
+]);
 
 /** 是/否, Y/N, yes/no, true/false, 1/0, √/×. Empty is "not given" (null). */
 export function parseFlag(cell: string): Parsed<boolean | null> {
@@ -369,6 +376,68 @@ export function parseFlag(cell: string): Parsed<boolean | null> {
   if (TRUE_WORDS.has(text)) return { value: true };
   if (FALSE_WORDS.has(text)) return { value: false };
   return { problem: 'value.flagFormat', params: { value: cell } };
+}
+
+/**
+ * Excel showed a long number in scientific notation and saved it so: `1.38001E+10` (a phone),
+ * `2.02611E+17` (an order id). The digits are gone; only a new export can bring them back.
+ */
+const SCIENTIFIC_RE = /^[+-]?\d+(?:\.\d+)?[eE][+]?\d+$/;
+export function isScientific(text: string): boolean {
+  return text.length < 24 && (text.includes('E') || text.includes('e')) && SCIENTIFIC_RE.test(text);
+}
+
+/**
+ * An id Excel rounded to 15 significant digits: 16 or more digits whose digits past the 15th are
+ * all zeros (202611230000012345678 → 202611230000012000000). Only suspicious: a real id can end in
+ * zeros, so such ids are rejected only when two rows of a file share one.
+ */
+export function looksRoundedByExcel(text: string): boolean {
+  if (text.length < 16 || text.length > 30) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    if (i >= 15 && c !== 48) return false;
+  }
+  return true;
+}
+
+/** What an order's status means: is it a purchase (counts) or not (refunded, cancelled, closed, unpaid)? */
+export type OrderState = 'paid' | 'shipped' | 'completed' | 'unpaid' | 'refunding' | 'refunded' | 'cancelled' | 'closed' | 'other';
+export const NON_PURCHASE_STATES: readonly OrderState[] = ['unpaid', 'refunding', 'refunded', 'cancelled', 'closed'];
+
+// Checked in order: the first pattern found in the status decides (退款成功 is refunded before 成功 is completed).
+const ORDER_STATE_PATTERNS: [RegExp, OrderState][] = [
+  [/部分退款|partial(ly)?\s*refund/i, 'completed'],
+  [/退款中|退款申请|申请退款|退货中|refunding|refund\s*(pending|requested|in progress)/i, 'refunding'],
+  [/退款|退货|已退|refund|returned|chargeback/i, 'refunded'],
+  [/取消|作废|撤销|cancel|void/i, 'cancelled'],
+  [/关闭|closed/i, 'closed'],
+  [/待付|未付|待支付|未支付|等待付款|待确认付款|unpaid|awaiting payment|pending payment|not paid/i, 'unpaid'],
+  [/完成|成功|已签收|签收|已收货|确认收货|交易成功|completed?|delivered|received|success|fulfilled|done|finished/i, 'completed'],
+  [/发货|配送|运输|在途|派送|待收货|shipped|shipping|in transit|dispatched/i, 'shipped'],
+  [/已付|已支付|付款成功|待发货|备货|paid|processing|to ship/i, 'paid'],
+];
+
+/** 已退款 → refunded, 交易成功 → completed; null for a status nobody could read (kept as 'other', named in the summary). */
+export function orderState(cell: string): OrderState | null {
+  const text = halfWidth(cell).trim();
+  for (const [pattern, state] of ORDER_STATE_PATTERNS) if (pattern.test(text)) return state;
+  return null;
+}
+
+export type TicketState = 'open' | 'resolved' | 'closed';
+const TICKET_STATE_PATTERNS: [RegExp, TicketState][] = [
+  [/未解决|未处理|待处理|处理中|跟进中|待跟进|已受理|受理中|待受理|待回复|已回复待确认|重新打开|重开|已升级|挂起|新建|待分配|已分配|open|pending|in progress|new|reopened|escalated|on hold|assigned|waiting/i, 'open'],
+  [/关闭|结案|归档|closed|archived/i, 'closed'],
+  [/解决|完成|已处理|处理完毕|办结|resolved|solved|done|completed|fixed/i, 'resolved'],
+];
+
+/** 处理中 → open, 已结案 → closed, 已解决 → resolved; null when the status says none of these. */
+export function ticketState(cell: string): TicketState | null {
+  const text = halfWidth(cell).trim();
+  for (const [pattern, state] of TICKET_STATE_PATTERNS) if (pattern.test(text)) return state;
+  return null;
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -14,11 +14,12 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import { parseMapOptions, type ImportKind } from '../domain/columns.js';
 import type { StoredValue } from '../domain/rows.js';
-import { currentLang, type MessageId } from '../messages/index.js';
+import { currentLang, t, type MessageId } from '../messages/index.js';
 import type { Db } from '../storage/db.js';
-import { customerLookup, finishImportLog, ImportWriter, startImportLog, type ImportLogEntry } from '../storage/imports.js';
+import { customerLookup, finishImportLog, hasCustomers, ImportWriter, paddedCustomerLookup, startImportLog, type ImportLogEntry } from '../storage/imports.js';
 import type { Delimiter, Encoding } from './decode.js';
-import { readExport, type ReaderConfig, type ReaderResult } from './reader.js';
+import { readExport, type ReaderConfig, type ReaderEvents, type ReaderResult } from './reader.js';
+import { isWorkbook, readWorkbook } from './xlsx.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
 export interface ImportOptions {
@@ -29,6 +30,8 @@ export interface ImportOptions {
   delimiter?: Delimiter;
   /** `--map "HEADER=field"` values. */
   map?: readonly string[];
+  /** The sheet of a workbook to read (default: the first). */
+  sheet?: string;
   /** Where rejected rows go; default `<name>.rejects.csv` in `cwd`. */
   rejectsFile?: string;
   dryRun?: boolean;
@@ -56,8 +59,23 @@ export interface ImportResult {
   unchanged: number;
   rejected: number;
   duplicates: number;
+  /** Totals, footers and blank rows: not records. */
+  skipped: number;
+  firstSkipped: { line: number; label: string } | null;
+  /** Rows kept with an empty optional value, listed in the rejects file. */
+  warnings: number;
+  /** Headers no field claims (their cells are kept in `extra`). */
+  unmappedColumns: string[];
+  /** Status values not understood. */
+  unknownStatuses: string[];
+  /** Orders stored as no purchase (refunded, cancelled, closed, unpaid). */
+  nonPurchase: number;
+  /** Tickets resolved by their status alone, by the date taken. */
+  resolvedFrom: { updatedAt: number; openedAt: number };
   rejectsFile: string | null;
-  encoding: Encoding;
+  /** The sheet read, for a workbook. */
+  sheet?: string;
+  encoding: Encoding | 'xlsx';
   delimiter: string;
   sha256: string;
   dryRun: boolean;
@@ -77,6 +95,8 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
   const startedAt = now().toISOString();
   const overrides = parseMapOptions(options.kind, options.map ?? []);
   const input = options.input ?? openInput(options);
+  // Orders and tickets belong to customers: without any, every row would be rejected.
+  if (options.kind !== 'customers' && !hasCustomers(db)) throw new UserError('error.noCustomers', { kind: t(`kind.${options.kind}` as MessageId) });
   const config: ReaderConfig = {
     kind: options.kind,
     fileLabel: input.label,
@@ -103,6 +123,8 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
     unchanged: 0,
     rejected: 0,
     duplicates: 0,
+    skipped: 0,
+    warnings: 0,
     startedAt,
     finishedAt: startedAt,
   });
@@ -126,7 +148,12 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
 
   try {
     const useWorker = options.worker ?? (input.size === undefined || input.size >= WORKER_MIN_BYTES);
-    const read = useWorker ? await readInWorker(db, input, config, sink) : await readInThread(db, input, config, sink, options.stdin);
+    const read =
+      input.workbook
+        ? await readWorkbook(input.path!, options.sheet, config, { ...sink, ...lookups(db, config.kind) })
+        : useWorker
+          ? await readInWorker(db, input, config, sink)
+          : await readInThread(db, input, config, sink, options.stdin);
     if (!writer) throw new UserError('error.emptyFile', { file: input.label });
     options.onSaving?.(read.rows);
     const counts = writer.finish();
@@ -138,6 +165,8 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
       rows: read.rows,
       ...counts,
       rejected: read.rejected,
+      skipped: read.skipped,
+      warnings: read.warnings,
       finishedAt: now().toISOString(),
     });
     db.exec(options.dryRun ? 'ROLLBACK' : 'COMMIT');
@@ -153,7 +182,15 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
       unchanged: counts.unchanged,
       rejected: read.rejected,
       duplicates: counts.duplicates,
+      skipped: read.skipped,
+      firstSkipped: read.firstSkipped,
+      warnings: read.warnings,
+      unmappedColumns: read.unmappedColumns,
+      unknownStatuses: read.unknownStatuses,
+      nonPurchase: read.nonPurchase,
+      resolvedFrom: read.resolvedFrom,
       rejectsFile: read.rejectsFile,
+      ...(input.workbook ? { sheet: read.sheet } : {}),
       encoding: read.encoding,
       delimiter: read.delimiter,
       sha256: read.sha256,
@@ -175,12 +212,14 @@ interface Sink {
 
 function readInThread(db: Db, input: Input, config: ReaderConfig, sink: Sink, stdin: Readable | undefined): Promise<ReaderResult> {
   const bytes = input.path === null ? (stdin ?? process.stdin) : fs.createReadStream(input.path, { highWaterMark: 1 << 20 });
-  return readExport(bytes, config, {
-    ...sink,
-    knownCustomers: config.kind === 'customers' ? null : customerLookup(db),
-  }).finally(() => {
+  return readExport(bytes, config, { ...sink, ...lookups(db, config.kind) }).finally(() => {
     if (input.path !== null) (bytes as fs.ReadStream).destroy();
   });
+}
+
+/** The customer look-ups of an orders or complaints import. */
+function lookups(db: Db, kind: ImportKind): Pick<ReaderEvents, 'knownCustomers' | 'paddedCustomers'> {
+  return kind === 'customers' ? { knownCustomers: null } : { knownCustomers: customerLookup(db), paddedCustomers: paddedCustomerLookup(db) };
 }
 
 /** Runs the reader in a worker thread and stages its batches here as they arrive. */
@@ -244,11 +283,13 @@ export interface Input {
   path: string | null;
   label: string;
   size: number | undefined;
+  /** An .xlsx workbook (by its name or its first bytes), read sheet by sheet instead of as text. */
+  workbook?: boolean;
 }
 
 /** Where an import's rejects report goes: --rejects, else `<name>.rejects.csv` (`<kind>-stdin…`) in `cwd`. */
 export function rejectsPath(input: Input, kind: string, options: Pick<ImportOptions, 'rejectsFile' | 'cwd'>): string {
-  const base = input.label === 'stdin' ? `${kind}-stdin` : input.label.replace(/\.(csv|tsv|txt)$/i, '');
+  const base = input.label === 'stdin' ? `${kind}-stdin` : input.label.replace(/\.(csv|tsv|txt|xlsx|xlsm)$/i, '');
   return path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`);
 }
 
@@ -273,5 +314,5 @@ export function openInput(options: Pick<ImportOptions, 'file' | 'cwd' | 'stdin'>
   } catch (error) {
     throw new UserError('error.fileUnreadable', { path: options.file, reason: (error as Error).message });
   }
-  return { path: file, label: path.basename(file), size: stat.size };
+  return { path: file, label: path.basename(file), size: stat.size, workbook: isWorkbook(file, options.file) };
 }

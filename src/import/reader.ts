@@ -7,7 +7,18 @@ import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { UserError } from '../core/errors.js';
 import { fieldLabel, mapHeader, type HeaderMapping, type ImportKind } from '../domain/columns.js';
-import { columnsInFile, rowAppender, STORED_COLUMNS, type RowAppender, type RowReject, type StoredValue } from '../domain/rows.js';
+import {
+  columnsInFile,
+  footerLabel,
+  newRowNotes,
+  rowAppender,
+  STORED_COLUMNS,
+  type RowAppender,
+  type RowNotes,
+  type RowReject,
+  type StoredValue,
+} from '../domain/rows.js';
+import { looksRoundedByExcel } from '../domain/values.js';
 import { t } from '../messages/index.js';
 import { eachRecord } from './csv.js';
 import { decoder, delimiterName, detectDelimiter, detectEncoding, type Delimiter, type Encoding } from './decode.js';
@@ -26,7 +37,7 @@ export interface ReaderConfig {
 
 export interface ReaderEvents {
   /** The header is understood: these stored columns are in the file. */
-  start(info: { encoding: Encoding; delimiter: string; columns: string[] }): void;
+  start(info: { encoding: string; delimiter: string; columns: string[] }): void;
   /**
    * Valid rows, flattened: `rows` rows of all the kind's stored values (STORED_COLUMNS). Synchronous:
    * a consumer that needs the reader to wait blocks here.
@@ -35,14 +46,32 @@ export interface ReaderEvents {
   progress(bytesRead: number, rows: number): void;
   /** Which of these customer ids exist; null when the kind has no customer id. */
   knownCustomers: ((ids: string[]) => Set<string>) | null;
+  /** For unknown all-digit customer ids: the stored id they are with their leading zeros (123 → 000123). */
+  paddedCustomers?: (ids: string[]) => Map<string, string>;
 }
 
 export interface ReaderResult {
+  /** Records read, not counting the skipped ones. */
   rows: number;
   rejected: number;
+  /** Totals, footers and blank rows: not records, not rejected. */
+  skipped: number;
+  /** The first of them, to show the user what was taken for a footer. */
+  firstSkipped: { line: number; label: string } | null;
+  /** Rows kept with an optional value left empty (listed in the rejects file). */
+  warnings: number;
+  /** The headers no field claims, as written. */
+  unmappedColumns: string[];
+  /** Status values nobody could read, most frequent first. */
+  unknownStatuses: string[];
+  nonPurchase: number;
+  resolvedFrom: { updatedAt: number; openedAt: number };
   rejectsFile: string | null;
   sha256: string;
-  encoding: Encoding;
+  /** The sheet read, for a workbook. */
+  sheet?: string;
+  /** The text encoding, or 'xlsx' for a workbook. */
+  encoding: Encoding | 'xlsx';
   delimiter: string;
 }
 
@@ -90,41 +119,90 @@ export async function readExport(chunks: AsyncIterable<Buffer>, config: ReaderCo
     if (rest) yield rest;
   }
 
-  const overrides = new Map(config.overrides);
-  const rejects = new RejectsWriter(config.rejectsTarget);
-  let batch: Batch | undefined;
-  let rows = 0;
-
+  const records = new RecordSink(config, events, { encoding, delimiter: delimiterName(delimiter) });
   try {
     await eachRecord(text(), { delimiter, fileLabel: config.fileLabel }, (record, line, malformed) => {
-      if (!batch) {
-        const mapping = mapHeader(config.kind, record, overrides, config.fileLabel);
-        rejects.setHeader(mapping);
-        batch = new Batch(mapping, rejects, events);
-        events.start({ encoding, delimiter: delimiterName(delimiter), columns: columnsInFile(mapping) });
+      records.add(record, line, malformed, bytesRead);
+    });
+    return { ...records.finish(bytesRead), sha256: hash.digest('hex'), encoding, delimiter: delimiterName(delimiter) };
+  } finally {
+    records.close();
+  }
+}
+
+/**
+ * The records of one export, CSV or workbook, as they come: the first is the header; then totals,
+ * footers and blank rows are skipped, the rest validated and handed on in batches.
+ */
+export class RecordSink {
+  private readonly rejects: RejectsWriter;
+  private readonly overrides: Map<string, string>;
+  private batch: Batch | undefined;
+  private mapping: HeaderMapping | undefined;
+  private rows = 0;
+  private skipped = 0;
+  private firstSkipped: { line: number; label: string } | null = null;
+  readonly notes: RowNotes = newRowNotes();
+
+  constructor(
+    private readonly config: ReaderConfig,
+    private readonly events: ReaderEvents,
+    private readonly format: { encoding: string; delimiter: string },
+  ) {
+    this.rejects = new RejectsWriter(config.rejectsTarget);
+    this.overrides = new Map(config.overrides);
+  }
+
+  add(record: string[], line: number, malformed: boolean, bytesRead: number): void {
+    if (!this.batch) {
+      // Rows above the header that hold nothing (a workbook's title row left blank) are not it.
+      if (footerLabel(record) === '') return;
+      const mapping = mapHeader(this.config.kind, record, this.overrides, this.config.fileLabel);
+      this.mapping = mapping;
+      this.rejects.setHeader(mapping);
+      this.batch = new Batch(mapping, this.rejects, this.events, this.notes, this.config.fileLabel);
+      this.events.start({ ...this.format, columns: columnsInFile(mapping) });
+      return;
+    }
+    if (!malformed) {
+      const label = footerLabel(record);
+      if (label !== null) {
+        this.skipped++;
+        if (label !== '' && this.firstSkipped === null) this.firstSkipped = { line, label };
         return;
       }
-      rows++;
-      batch.add(record, line, malformed);
-      if (batch.size >= BATCH_ROWS) {
-        batch.flush();
-        events.progress(bytesRead, rows);
-      }
-    });
-    if (!batch) throw new UserError('error.emptyFile', { file: config.fileLabel });
-    batch.flush();
-    events.progress(bytesRead, rows);
-  } finally {
-    rejects.close();
+    }
+    this.rows++;
+    this.batch.add(record, line, malformed);
+    if (this.batch.size >= BATCH_ROWS) {
+      this.batch.flush();
+      this.events.progress(bytesRead, this.rows);
+    }
   }
-  return {
-    rows,
-    rejected: rejects.count,
-    rejectsFile: rejects.path,
-    sha256: hash.digest('hex'),
-    encoding,
-    delimiter: delimiterName(delimiter),
-  };
+
+  finish(bytesRead: number): Omit<ReaderResult, 'sha256' | 'encoding' | 'delimiter'> {
+    if (!this.batch || !this.mapping) throw new UserError('error.emptyFile', { file: this.config.fileLabel });
+    this.batch.release();
+    this.batch.flush();
+    this.events.progress(bytesRead, this.rows);
+    this.rejects.close();
+    return {
+      rows: this.rows,
+      rejected: this.rejects.count,
+      skipped: this.skipped,
+      firstSkipped: this.firstSkipped,
+      warnings: this.rejects.warnings,
+      unmappedColumns: this.mapping.extras.map((e) => e.header.trim()).filter((h) => h !== ''),
+      unknownStatuses: [...this.notes.unknownStatuses.entries()].sort((a, b) => b[1] - a[1]).map(([value]) => value),
+      nonPurchase: this.notes.nonPurchase,
+      resolvedFrom: this.notes.resolvedFrom,
+      rejectsFile: this.rejects.path,
+    };
+  }
+
+  close(): void {
+    this.rejects.close();
+  }
 }
 
 /**
@@ -143,14 +221,22 @@ class Batch {
   private values: StoredValue[] = [];
   private lines: number[] = [];
   private records: string[][] = [];
-  private rejected: { line: number; reject: RowReject; record: string[] }[] = [];
+  private rejected: { line: number; reject: RowReject; record: string[]; warning?: boolean }[] = [];
+  private readonly warnings: RowReject[] = [];
+  /**
+   * Rows whose id Excel may have rounded to 15 digits, held back until the whole file is read: an id
+   * that two rows share is theirs to lose (all rejected), a single one goes through.
+   */
+  private readonly held = new Map<string, { line: number; record: string[]; values: StoredValue[] }[]>();
 
   constructor(
-    mapping: HeaderMapping,
+    private readonly mapping: HeaderMapping,
     private readonly rejects: RejectsWriter,
     private readonly events: ReaderEvents,
+    notes: RowNotes,
+    private readonly fileLabel: string,
   ) {
-    this.append = rowAppender(mapping);
+    this.append = rowAppender(mapping, notes);
     this.width = STORED_COLUMNS[mapping.kind].length;
     // customer_id is the second stored column of orders and complaints.
     this.customerColumn = mapping.kind === 'customers' ? -1 : 1;
@@ -165,13 +251,52 @@ class Batch {
       this.rejected.push({ line, record, reject: { field: null, value: '', problem: 'row.badQuotes' } });
       return;
     }
-    const reject = this.append(record, this.values);
-    if (reject) {
-      this.rejected.push({ line, reject, record });
-    } else {
-      this.lines.push(line);
-      if (this.customerColumn >= 0) this.records.push(record);
+    const start = this.values.length;
+    const reject = this.append(record, this.values, this.warnings);
+    if (this.warnings.length > 0) {
+      for (const warning of this.warnings) this.rejected.push({ line, reject: warning, record, warning: true });
+      this.warnings.length = 0;
     }
+    if (reject) {
+      if (reject.fatal) {
+        const index = this.mapping.fieldIndex.get(reject.field ?? '');
+        throw new UserError('error.dncUnreadable', {
+          file: this.fileLabel,
+          column: index === undefined ? (reject.field ?? '') : this.mapping.headers[index],
+          value: reject.value,
+          line,
+        });
+      }
+      this.rejected.push({ line, reject, record });
+      return;
+    }
+    const id = this.values[start] as string;
+    if (looksRoundedByExcel(id)) {
+      const rows = this.held.get(id) ?? [];
+      rows.push({ line, record, values: this.values.slice(start) });
+      this.held.set(id, rows);
+      this.values.length = start;
+      return;
+    }
+    this.lines.push(line);
+    if (this.customerColumn >= 0) this.records.push(record);
+  }
+
+  /** At the end of the file: held ids seen once go through, ids that several rows share are all rejected. */
+  release(): void {
+    for (const [id, rows] of this.held) {
+      if (rows.length === 1) {
+        const [{ line, record, values }] = rows;
+        for (const v of values) this.values.push(v);
+        this.lines.push(line);
+        if (this.customerColumn >= 0) this.records.push(record);
+        continue;
+      }
+      for (const { line, record } of rows) {
+        this.rejected.push({ line, record, reject: { field: 'id', value: id, problem: 'row.excelRounded', params: { value: id, count: rows.length } } });
+      }
+    }
+    this.held.clear();
   }
 
   flush(): void {
@@ -186,6 +311,9 @@ class Batch {
       if (known.size < ids.size) {
         // Some customers are unknown: reject these rows with their line, and move the others down
         // over them in place (no second array: most batches of a real export have one or two).
+        // An unknown all-digit id may be a stored one without its leading zeros (Excel drops them).
+        const unknownDigits = [...ids].filter((id) => !known.has(id) && /^\d+$/.test(id));
+        const padded = unknownDigits.length > 0 ? (this.events.paddedCustomers?.(unknownDigits) ?? new Map<string, string>()) : new Map<string, string>();
         let kept = 0;
         for (let r = 0; r < rows; r++) {
           const id = values[r * width + this.customerColumn] as string;
@@ -193,7 +321,12 @@ class Batch {
             if (kept !== r) values.copyWithin(kept * width, r * width, (r + 1) * width);
             kept++;
           } else {
-            this.rejected.push({ line: this.lines[r], record: this.records[r], reject: { field: 'customerId', value: id, problem: 'row.unknownCustomer', params: { value: id } } });
+            const suggestion = padded.get(id);
+            const reject: RowReject =
+              suggestion === undefined
+                ? { field: 'customerId', value: id, problem: 'row.unknownCustomer', params: { value: id } }
+                : { field: 'customerId', value: id, problem: 'row.unknownCustomerZeros', params: { value: id, suggestion } };
+            this.rejected.push({ line: this.lines[r], record: this.records[r], reject });
           }
         }
         values.length = kept * width;
@@ -202,7 +335,7 @@ class Batch {
     }
     if (this.rejected.length > 0) {
       this.rejected.sort((a, b) => a.line - b.line);
-      for (const { line, reject, record } of this.rejected) this.rejects.add(line, reject, record);
+      for (const { line, reject, record, warning } of this.rejected) this.rejects.add(line, reject, record, warning);
     }
     this.values = [];
     this.lines = [];
@@ -222,6 +355,8 @@ const REJECTS_PER_WRITE = 500;
  */
 export class RejectsWriter {
   count = 0;
+  /** Rows kept with a warning: listed, not counted as rejected. */
+  warnings = 0;
   path: string | null = null;
   private fd: number | null = null;
   private mapping: Pick<HeaderMapping, 'headers' | 'fieldIndex'> | undefined;
@@ -246,12 +381,13 @@ export class RejectsWriter {
     return index === undefined ? this.label(field) : this.mapping!.headers[index];
   }
 
-  add(line: number, reject: RowReject, record: string[]): void {
+  add(line: number, reject: RowReject, record: string[], warning = false): void {
     if (this.fd === null) this.open();
-    this.count++;
+    if (warning) this.warnings++;
+    else this.count++;
     const params = { ...reject.params };
     if (typeof params.field === 'string') params.field = this.columnName(params.field);
-    const reason = t(reject.problem, params);
+    const reason = warning ? t('rejects.kept', { reason: t(reject.problem, params) }) : t(reject.problem, params);
     this.pending.push([line, this.columnName(reject.field), reject.value, reason, ...record]);
     if (this.pending.length >= REJECTS_PER_WRITE) this.write();
   }

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import { setLang, type Lang } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
-import { customerLookup } from '../storage/imports.js';
+import { customerLookup, paddedCustomerLookup } from '../storage/imports.js';
 import { readExport, type ReaderConfig } from './reader.js';
 
 export interface WorkerInput {
@@ -57,6 +57,7 @@ async function run(input: WorkerInput): Promise<void> {
       },
       progress: (bytesRead, rows) => port.postMessage({ type: 'progress', bytes: bytesRead, rows } satisfies WorkerMessage),
       knownCustomers: input.config.kind === 'customers' ? null : db ? customerLookup(db) : () => new Set<string>(),
+      paddedCustomers: input.config.kind === 'customers' || !db ? undefined : paddedCustomerLookup(db),
     });
     port.postMessage({ type: 'done', result } satisfies WorkerMessage);
   } catch (error) {

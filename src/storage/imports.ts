@@ -42,6 +42,8 @@ export interface ImportLogEntry {
   unchanged: number;
   rejected: number;
   duplicates: number;
+  skipped: number;
+  warnings: number;
   startedAt: string;
   finishedAt: string;
 }
@@ -207,8 +209,8 @@ export function secondaryIndexes(db: Db, table: string): { name: string; sql: st
 export function startImportLog(db: Db, entry: ImportLogEntry): number {
   const result = db
     .prepare(
-      `INSERT INTO imports (kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates, started_at, finished_at)
-       VALUES (@kind, @file, @sha256, @encoding, @delimiter, @rows, @inserted, @updated, @unchanged, @rejected, @duplicates, @startedAt, @finishedAt)`,
+      `INSERT INTO imports (kind, file, sha256, encoding, delimiter, rows, inserted, updated, unchanged, rejected, duplicates, skipped, warnings, started_at, finished_at)
+       VALUES (@kind, @file, @sha256, @encoding, @delimiter, @rows, @inserted, @updated, @unchanged, @rejected, @duplicates, @skipped, @warnings, @startedAt, @finishedAt)`,
     )
     .run(entry);
   return Number(result.lastInsertRowid);
@@ -223,10 +225,35 @@ export function customerLookup(db: Db): (ids: string[]) => Set<string> {
   return (ids) => new Set(statement.all(JSON.stringify([...new Set(ids)])) as string[]);
 }
 
+/**
+ * For all-digit customer ids not found: the stored id that is the same number with leading zeros
+ * (123 → 000123), when exactly one is. Uses the partial index of zero-padded ids (migration 4).
+ */
+export function paddedCustomerLookup(db: Db): (ids: string[]) => Map<string, string> {
+  const statement = db.prepare(
+    `SELECT j.value AS given, min(c.id) AS id, count(*) AS n FROM json_each(?) j
+       JOIN main.customers c ON ltrim(c.id, '0') = j.value AND c.id GLOB '0*'
+      GROUP BY j.value`,
+  );
+  return (ids) => {
+    const found = new Map<string, string>();
+    for (const row of statement.all(JSON.stringify(ids)) as { given: string; id: string; n: number }[]) {
+      if (row.n === 1) found.set(row.given, row.id);
+    }
+    return found;
+  };
+}
+
+/** Whether any customer is stored: orders and complaints need them first. */
+export function hasCustomers(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM main.customers LIMIT 1').get() !== undefined;
+}
+
 export function finishImportLog(db: Db, id: number, entry: ImportLogEntry): void {
   db.prepare(
     `UPDATE imports SET sha256 = @sha256, encoding = @encoding, delimiter = @delimiter, rows = @rows, inserted = @inserted,
-            updated = @updated, unchanged = @unchanged, rejected = @rejected, duplicates = @duplicates, finished_at = @finishedAt
+            updated = @updated, unchanged = @unchanged, rejected = @rejected, duplicates = @duplicates, skipped = @skipped,
+            warnings = @warnings, finished_at = @finishedAt
       WHERE id = @id`,
   ).run({ ...entry, id });
 }

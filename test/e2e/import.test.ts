@@ -28,7 +28,15 @@ describe('followup import', () => {
     const result = cli('import', 'customers', 'fixtures/customers.csv');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^customers\.csv: 40 rows, 40 inserted, 0 updated, 0 unchanged, 0 rejected, 0 duplicate ids, [\d.]+ s, \d+ rows\/s\n$/);
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toMatch(/^customers\.csv: 40 rows, 40 inserted, 0 updated, 0 unchanged, 0 rejected, 0 skipped, 2 with warnings, 0 duplicate ids, [\d.]+ s, \d+ rows\/s$/);
+    // The column no field claims is named; the two customers without a phone are kept, and listed.
+    expect(lines[1]).toBe('Columns not understood (kept with each record, but not used): "备注". If one matters, map it: --map "HEADER=field".');
+    expect(lines[2]).toContain('2 rows kept with a warning');
+    expect(query(db, "SELECT id, phone FROM customers WHERE id IN ('C1030', 'C1036') ORDER BY id")).toEqual([
+      { id: 'C1030', phone: null },
+      { id: 'C1036', phone: null },
+    ]);
     expect(count(db, 'customers')).toBe(40);
     const [chen] = query(db, 'SELECT * FROM customers WHERE id = ?', 'C1001');
     expect(chen).toMatchObject({
@@ -72,7 +80,19 @@ describe('followup import', () => {
     expect(Object.keys(summary)).toEqual(
       expect.arrayContaining(['kind', 'file', 'rows', 'inserted', 'updated', 'unchanged', 'rejected', 'rejectsFile']),
     );
-    expect(summary).toMatchObject({ kind: 'customers', file: 'customers.csv', rows: 40, inserted: 40, updated: 0, unchanged: 0, rejected: 0, rejectsFile: null });
+    expect(summary).toMatchObject({
+      kind: 'customers',
+      file: 'customers.csv',
+      rows: 40,
+      inserted: 40,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      skipped: 0,
+      warnings: 2,
+      unmappedColumns: ['备注'],
+      rejectsFile: path.join(dir, 'customers.rejects.csv'),
+    });
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 
@@ -114,26 +134,30 @@ describe('followup import', () => {
     const result = cli('import', 'customers', 'fixtures/bad/customers-bad.csv', '--json');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ rows: 10, inserted: 5, rejected: 5 });
+    // A missing id and a broken row cost the record; a bad phone or date only costs that value.
+    expect(summary).toMatchObject({ rows: 10, inserted: 8, rejected: 2, warnings: 3 });
     expect(summary.rejectsFile).toBe(path.join(dir, 'customers-bad.rejects.csv'));
     const rejects = fs.readFileSync(summary.rejectsFile, 'utf8');
     expect(rejects.startsWith('\ufeffline,field,value,reason,客户编号,客户姓名,手机号')).toBe(true);
     const lines = rejects.trim().split(/\r?\n/).slice(1);
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe('3,客户编号,,客户编号 is required,,胡静,13912340002,,上海,2026-01-06,普通会员,否,,客户编号为空');
-    expect(lines[1]).toMatch(/^4,手机号,12345,"not a phone number: ""12345""/);
-    expect(lines[2]).toMatch(/^6,注册时间,2026-02-30,"no such date: ""2026-02-30""",C9005,/);
-    expect(lines[3]).toMatch(/^8,注册时间,下周一,"not a date: ""下周一""/);
+    expect(lines[1]).toMatch(/^4,手机号,12345,"kept without this value: not a phone number: ""12345""/);
+    expect(lines[2]).toMatch(/^6,注册时间,2026-02-30,"kept without this value: no such date: ""2026-02-30""",C9005,/);
+    expect(lines[3]).toMatch(/^8,注册时间,下周一,"kept without this value: not a date: ""下周一""/);
     expect(lines[4]).toBe('9,,,"expected 10 columns, found 5",C9008,孟雪,13912340008,,南京');
     expect(fs.statSync(summary.rejectsFile).mode & 0o777).toBe(0o600);
-    expect(query(db, 'SELECT id FROM customers ORDER BY id').map((r) => r.id)).toEqual(['C9001', 'C9004', 'C9006', 'C9009', 'C9010']);
+    expect(query(db, 'SELECT id FROM customers ORDER BY id').map((r) => r.id)).toEqual(['C9001', 'C9003', 'C9004', 'C9005', 'C9006', 'C9007', 'C9009', 'C9010']);
+    expect(query(db, "SELECT phone, phone_raw FROM customers WHERE id = 'C9003'")).toEqual([{ phone: null, phone_raw: '12345' }]);
   });
 
   it('rejects orders for unknown customers and negative amounts, naming the fix', () => {
     cli('import', 'customers', 'fixtures/customers.csv');
     const result = cli('import', 'orders', 'fixtures/bad/orders-unknown-customer.csv', '--rejects', 'bad-orders.csv', '--json');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ rows: 5, inserted: 2, rejected: 3, rejectsFile: path.join(dir, 'bad-orders.csv') });
+    // The negative amount keeps its order at ¥0 with a warning; the unknown customers cost theirs.
+    expect(JSON.parse(result.stdout)).toMatchObject({ rows: 5, inserted: 3, rejected: 2, warnings: 1, rejectsFile: path.join(dir, 'bad-orders.csv') });
+    expect(query(db, "SELECT amount_fen FROM orders WHERE id = 'O202611953'")).toEqual([{ amount_fen: 0 }]);
     const lines = fs.readFileSync(path.join(dir, 'bad-orders.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
     expect(lines.map((l) => l.split(',').slice(0, 3).join(','))).toEqual(
       expect.arrayContaining(['4,订单金额,-50', '3,客户ID,C8888', '5,客户ID,C8889']),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapHeader, parseMapOptions, type ImportKind } from '../../src/domain/columns.js';
-import { rowValidator, STORED_COLUMNS, type RowReject, type StoredValue } from '../../src/domain/rows.js';
+import { footerLabel, newRowNotes, rowValidator, STORED_COLUMNS, type RowReject, type StoredValue } from '../../src/domain/rows.js';
 
 const NONE = new Map<string, string>();
 
@@ -19,8 +19,8 @@ describe('STORED_COLUMNS', () => {
   it('lists the stored columns of each kind, extra last', () => {
     expect(STORED_COLUMNS).toEqual({
       customers: ['id', 'name', 'phone', 'phone_raw', 'email', 'city', 'signup_date', 'tier', 'do_not_call', 'preferred_time', 'extra'],
-      orders: ['id', 'customer_id', 'ordered_at', 'amount_fen', 'product', 'channel', 'extra'],
-      complaints: ['id', 'customer_id', 'opened_at', 'resolved_at', 'status', 'category', 'description', 'extra'],
+      orders: ['id', 'customer_id', 'ordered_at', 'amount_fen', 'product', 'channel', 'status', 'state', 'counts', 'extra'],
+      complaints: ['id', 'customer_id', 'opened_at', 'resolved_at', 'status', 'state', 'resolved_from', 'updated_at', 'category', 'description', 'extra'],
     });
   });
 });
@@ -117,13 +117,11 @@ describe('rowValidator: customers', () => {
     expect(stored('customers', mapped(['C1', 'M77', '王丽']))).toMatchObject({ id: 'M77', name: '王丽', extra: '{"客户编号":"C1"}' });
   });
 
-  it('rejects a missing required value', () => {
-    expect(validate(['C1005', '', '13800138000', '', '', '', '', '', '', '', ''])).toEqual({
-      field: 'name',
-      value: '',
-      problem: 'row.required',
-      params: { field: 'name' },
-    });
+  it('keeps a customer without a name, with a warning; rejects one without an id', () => {
+    const warnings: RowReject[] = [];
+    const keep = rowValidator(mapHeader('customers', HEADERS, NONE, 'customers.csv'), warnings);
+    expect(stored('customers', keep(['C1005', '', '13800138000', '', '', '', '', '', '', '', '']))).toMatchObject({ id: 'C1005', name: '', phone: '+8613800138000' });
+    expect(warnings).toEqual([{ field: 'name', value: '', problem: 'row.missingKept', params: { field: 'name' } }]);
     expect(validate(['  ', '王丽', '', '', '', '', '', '', '', '', ''])).toEqual({
       field: 'id',
       value: '  ',
@@ -132,30 +130,48 @@ describe('rowValidator: customers', () => {
     });
   });
 
-  it('reports the first bad field in field order', () => {
-    expect(validate(['C1', '', 'abc', 'not-mail', '', '', '', '', '', '', ''])).toMatchObject({ field: 'name', problem: 'row.required' });
-    expect(validate(['C1', '王丽', 'abc', 'not-mail', '', '', '', '', '', '', ''])).toMatchObject({ field: 'phone' });
+  it('warns about every bad optional field, in field order, and keeps the row', () => {
+    const warnings: RowReject[] = [];
+    const keep = rowValidator(mapHeader('customers', HEADERS, NONE, 'customers.csv'), warnings);
+    expect(stored('customers', keep(['C1', '王丽', 'abc', 'not-mail', '', '', '', '', '', '', '']))).toMatchObject({ id: 'C1', phone: null, phone_raw: 'abc', email: null });
+    expect(warnings.map((w) => w.field)).toEqual(['phone', 'email']);
   });
 
   it.each<[string, number, string, RowReject]>([
     ['a bad phone', 2, '12345', { field: 'phone', value: '12345', problem: 'value.phoneFormat', params: { value: '12345' } }],
+    ['a phone in scientific notation', 2, '1.38001E+10', { field: 'phone', value: '1.38001E+10', problem: 'row.scientific', params: { value: '1.38001E+10' } }],
     ['a bad e-mail', 3, 'wang@', { field: 'email', value: 'wang@', problem: 'value.emailFormat', params: { value: 'wang@' } }],
     ['an impossible date', 5, '2026-02-30', { field: 'signupDate', value: '2026-02-30', problem: 'value.dateInvalid', params: { value: '2026-02-30' } }],
     ['text for a date', 5, '下周一', { field: 'signupDate', value: '下周一', problem: 'value.dateFormat', params: { value: '下周一' } }],
-    ['a bad flag', 7, 'maybe', { field: 'doNotCall', value: 'maybe', problem: 'value.flagFormat', params: { value: 'maybe' } }],
-  ])('rejects %s', (_what, index, cell, reject) => {
-    const record = ['C1', '王丽', '', '', '', '', '', '', '', '', ''];
+  ])('keeps the customer with %s, with a warning', (_what, index, cell, warning) => {
+    const record = ['C1', '王丽', '13800138000', '', '', '', '', '', '', '', ''];
     record[index] = cell;
-    expect(validate(record)).toEqual(reject);
+    const warnings: RowReject[] = [];
+    const keep = rowValidator(mapHeader('customers', HEADERS, NONE, 'customers.csv'), warnings);
+    const row = stored('customers', keep(record));
+    expect(row.id).toBe('C1');
+    expect(warnings).toEqual([warning]);
   });
 
-  it('reports the cell as written in the reject value', () => {
-    expect(validate(['C1', '王丽', ' 12345 ', '', '', '', '', '', '', '', ''])).toEqual({
-      field: 'phone',
-      value: ' 12345 ',
-      problem: 'value.phoneFormat',
-      params: { value: '12345' },
+  it('stops on a do-not-call value it cannot read (fatal), never guessing', () => {
+    expect(validate(['C1', '王丽', '', '', '', '', '', 'maybe', '', '', ''])).toEqual({
+      field: 'doNotCall',
+      value: 'maybe',
+      problem: 'value.flagFormat',
+      params: { value: 'maybe' },
+      fatal: true,
     });
+  });
+
+  it.each(['1.38001E+10', '2.02611E+17', '1E5', '１．３８Ｅ＋１０'])('rejects the id %j in scientific notation', (id) => {
+    expect(validate([id, '王丽', '', '', '', '', '', '', '', '', ''])).toMatchObject({ field: 'id', problem: 'row.scientific' });
+  });
+
+  it('keeps the phone cell as written in phone_raw', () => {
+    const warnings: RowReject[] = [];
+    const keep = rowValidator(mapHeader('customers', HEADERS, NONE, 'customers.csv'), warnings);
+    expect(stored('customers', keep(['C1', '王丽', ' 12345 ', '', '', '', '', '', '', '', '']))).toMatchObject({ phone: null, phone_raw: '12345' });
+    expect(warnings).toEqual([{ field: 'phone', value: ' 12345 ', problem: 'value.phoneFormat', params: { value: '12345' } }]);
   });
 
   it('rejects a row with too few or too many columns', () => {
@@ -210,6 +226,9 @@ describe('rowValidator: orders', () => {
       123450,
       '保湿面霜',
       '天猫',
+      null,
+      null,
+      1,
       '{"优惠券":"NEW50"}',
     ]);
   });
@@ -222,6 +241,9 @@ describe('rowValidator: orders', () => {
       amount_fen: 8990,
       product: null,
       channel: null,
+      status: null,
+      state: null,
+      counts: 1,
       extra: null,
     });
   });
@@ -239,26 +261,28 @@ describe('rowValidator: orders', () => {
     expect(stored('orders', validate(['O4', 'C4', '2026-11-03T20:00:00Z', '10', '', '', ''])).ordered_at).toBe('2026-11-04T04:00:00');
   });
 
-  it.each(['-50', '(50)', '¥-1,234.50'])('rejects the negative amount %j with row.negativeAmount', (amount) => {
-    expect(validate(['O5', 'C5', '2026-11-03', amount, '', '', ''])).toEqual({
-      field: 'amount',
-      value: amount,
-      problem: 'row.negativeAmount',
-    });
+  function keeping(record: string[]) {
+    const warnings: RowReject[] = [];
+    const row = stored('orders', rowValidator(mapHeader('orders', HEADERS, NONE, 'orders.csv'), warnings)(record));
+    return { row, warnings };
+  }
+
+  it.each(['-50', '(50)', '¥-1,234.50'])('keeps the order with the negative amount %j as ¥0, with row.negativeAmount', (amount) => {
+    const { row, warnings } = keeping(['O5', 'C5', '2026-11-03', amount, '', '', '']);
+    expect(row.amount_fen).toBe(0);
+    expect(warnings).toEqual([{ field: 'amount', value: amount, problem: 'row.negativeAmount' }]);
   });
 
-  it('rejects a bad amount with the parser’s problem', () => {
-    expect(validate(['O6', 'C6', '2026-11-03', '1,2', '', '', ''])).toEqual({
-      field: 'amount',
-      value: '1,2',
-      problem: 'value.amountFormat',
-      params: { value: '1,2' },
-    });
-    expect(validate(['O6', 'C6', '2026-11-03', '1234.567', '', '', ''])).toEqual({
-      field: 'amount',
-      value: '1234.567',
-      problem: 'value.amountPrecision',
-      params: { value: '1234.567' },
+  it('keeps an order with a bad or missing amount as ¥0, with the parser’s problem', () => {
+    expect(keeping(['O6', 'C6', '2026-11-03', '1,2', '', '', '']).warnings).toEqual([
+      { field: 'amount', value: '1,2', problem: 'value.amountFormat', params: { value: '1,2' } },
+    ]);
+    expect(keeping(['O6', 'C6', '2026-11-03', '1234.567', '', '', '']).warnings).toEqual([
+      { field: 'amount', value: '1234.567', problem: 'value.amountPrecision', params: { value: '1234.567' } },
+    ]);
+    expect(keeping(['O6', 'C6', '2026-11-03', '', '', '', ''])).toEqual({
+      row: expect.objectContaining({ amount_fen: 0 }),
+      warnings: [{ field: 'amount', value: '', problem: 'row.missingKept', params: { field: 'amount' } }],
     });
   });
 
@@ -266,7 +290,6 @@ describe('rowValidator: orders', () => {
     [0, 'id'],
     [1, 'customerId'],
     [2, 'orderedAt'],
-    [3, 'amount'],
   ])('rejects an empty required cell %d (%s)', (index, field) => {
     const record = ['O7', 'C7', '2026-11-03', '10', '', '', ''];
     record[index] = '';
@@ -292,7 +315,33 @@ describe('rowValidator: orders', () => {
   });
 
   it('tolerates a trailing empty column', () => {
-    expect(validate(['O10', 'C10', '2026-11-03', '10', '', '', '', ''])).toEqual(['O10', 'C10', '2026-11-03', 1000, null, null, null]);
+    expect(validate(['O10', 'C10', '2026-11-03', '10', '', '', '', ''])).toEqual(['O10', 'C10', '2026-11-03', 1000, null, null, null, null, 1, null]);
+  });
+
+  it.each<[string, string, number]>([
+    ['已退款', 'refunded', 0],
+    ['退款成功', 'refunded', 0],
+    ['交易关闭', 'closed', 0],
+    ['已取消', 'cancelled', 0],
+    ['已关闭', 'closed', 0],
+    ['待付款', 'unpaid', 0],
+    ['退款中', 'refunding', 0],
+    ['交易成功', 'completed', 1],
+    ['已完成', 'completed', 1],
+    ['已发货', 'shipped', 1],
+    ['部分退款', 'completed', 1],
+    ['Refunded', 'refunded', 0],
+    ['cancelled', 'cancelled', 0],
+  ])('stores the status %j as %s, counts %d', (status, state, counts) => {
+    const withStatus = validator('orders', ['订单号', '客户编号', '下单时间', '实付金额', '订单状态']);
+    expect(stored('orders', withStatus(['O11', 'C11', '2026-11-03', '10', status]))).toMatchObject({ status, state, counts });
+  });
+
+  it('keeps a status nobody can read as other, counting, and names it in the notes', () => {
+    const notes = newRowNotes();
+    const withStatus = rowValidator(mapHeader('orders', ['订单号', '客户编号', '下单时间', '实付金额', '交易状态'], NONE, 'orders.csv'), undefined, notes);
+    expect(stored('orders', withStatus(['O12', 'C12', '2026-11-03', '10', '神秘状态']))).toMatchObject({ state: 'other', counts: 1 });
+    expect([...notes.unknownStatuses.keys()]).toEqual(['神秘状态']);
   });
 });
 
@@ -307,6 +356,9 @@ describe('rowValidator: complaints', () => {
       '2026-11-03T14:00:00',
       '2026-11-05T15:30:00',
       '已解决',
+      'resolved',
+      null,
+      null,
       '物流',
       '快递三天没到，客服不回复',
       '{"处理人":"小张"}',
@@ -320,6 +372,9 @@ describe('rowValidator: complaints', () => {
       opened_at: '2026-11-03',
       resolved_at: null,
       status: '处理中',
+      state: 'open',
+      resolved_from: null,
+      updated_at: null,
       category: null,
       description: null,
       extra: null,
@@ -391,6 +446,39 @@ describe('rowValidator: complaints', () => {
       null,
       null,
       null,
+      null,
+      null,
+      null,
     ]);
+  });
+
+  it('resolves a ticket closed without a resolution time on its last update, else its opening day, and says which', () => {
+    const notes = newRowNotes();
+    const v = rowValidator(mapHeader('complaints', ['工单编号', '客户编号', '创建时间', '处理完成时间', '工单状态', '更新时间'], NONE, 't.csv'), undefined, notes);
+    expect(stored('complaints', v(['K20', 'C1', '2026-11-01', '', '已结案', '2026-11-04 10:00']))).toMatchObject({
+      resolved_at: '2026-11-04T10:00:00',
+      resolved_from: 'updatedAt',
+      state: 'closed',
+    });
+    expect(stored('complaints', v(['K21', 'C1', '2026-11-01', '', '已关闭', '']))).toMatchObject({ resolved_at: '2026-11-01', resolved_from: 'openedAt' });
+    expect(stored('complaints', v(['K22', 'C1', '2026-11-01', '', '处理中', '2026-11-04']))).toMatchObject({ resolved_at: null, state: 'open' });
+    expect(stored('complaints', v(['K23', 'C1', '2026-11-01', '2026-11-02', '已解决', '2026-11-09']))).toMatchObject({ resolved_at: '2026-11-02', resolved_from: null });
+    expect(notes.resolvedFrom).toEqual({ updatedAt: 1, openedAt: 1 });
+  });
+});
+
+describe('footerLabel', () => {
+  it.each([['合计', '', '12,345.00'], ['', '总计：', '99'], ['小计'], ['共 120 条'], ['共120条记录', ''], ['Total', '', '1,234'], ['合计(元)', '100']])(
+    'takes %j for a footer',
+    (...record) => {
+      expect(footerLabel(record)).not.toBeNull();
+      expect(footerLabel(record)).not.toBe('');
+    },
+  );
+  it('takes a row of empty cells for blank', () => {
+    expect(footerLabel(['', ' ', ''])).toBe('');
+  });
+  it.each([['C1001', '合计'], ['000123', '王丽'], ['小明', '13800138000'], ['Tom', 'x'], ['共享单车']])('takes %j for a record', (...record) => {
+    expect(footerLabel(record)).toBeNull();
   });
 });

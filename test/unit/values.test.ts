@@ -360,7 +360,7 @@ describe('parseFlag', () => {
   it.each(['', '   '])('reads %j as not given (null)', (cell) => {
     expect(parseFlag(cell)).toEqual({ value: null });
   });
-  it.each(['maybe', '2', 'yess', '是否', '-'])('rejects %j with value.flagFormat', (cell) => {
+  it.each(['maybe', '2', 'yess', '是否', '待定'])('rejects %j with value.flagFormat', (cell) => {
     expect(parseFlag(cell)).toEqual({ problem: 'value.flagFormat', params: { value: cell } });
   });
 });

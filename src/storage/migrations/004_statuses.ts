@@ -19,6 +19,11 @@ ALTER TABLE complaints ADD COLUMN state TEXT;
 -- Where resolved_at came from when the row had no resolution time but a closed status:
 -- 'updatedAt' (the row's last update), 'openedAt' (only the opening date); NULL: the export gave it.
 ALTER TABLE complaints ADD COLUMN resolved_from TEXT;
+ALTER TABLE complaints ADD COLUMN updated_at TEXT;   -- the row's last update (更新时间), when the export has it
+
+-- An order for customer 123 when 000123 exists: Excel dropped the zeros. Only zero-padded ids are
+-- indexed, so the look-up for unknown numeric ids stays cheap and the index small.
+CREATE INDEX customers_by_unpadded ON customers (ltrim(id, '0')) WHERE id GLOB '0*';
 
 -- Rows an import skipped on purpose (totals, footers, blank lines) and kept with a warning
 -- (a customer without a usable phone): counted beside rejected.
