@@ -46,7 +46,7 @@ export interface DayWindow {
 
 export interface ScenarioSettings {
   'after-sale': DayWindow;
-  'complaint-open': { enabled: boolean; dueHours: number };
+  'complaint-open': { enabled: boolean; dueHours: number; repeatAfterDays: number; staleAfterDays: number };
   'complaint-resolved': { enabled: boolean; withinWorkingDays: number };
   'usage-check': DayWindow & { minOrderYuan: number };
   'churn-warning': { enabled: boolean; highValueDueHours: number; dueDays: number };
@@ -150,7 +150,7 @@ export function defaultConfig(lang: Lang = currentLang()): Config {
     },
     scenarios: {
       'after-sale': { enabled: true, fromDays: 7, toDays: 15 },
-      'complaint-open': { enabled: true, dueHours: 24 },
+      'complaint-open': { enabled: true, dueHours: 24, repeatAfterDays: 7, staleAfterDays: 90 },
       'complaint-resolved': { enabled: true, withinWorkingDays: 3 },
       'usage-check': { enabled: true, fromDays: 30, toDays: 40, minOrderYuan: 2000 },
       'churn-warning': { enabled: true, highValueDueHours: 24, dueDays: 7 },
@@ -291,7 +291,18 @@ const SCHEMA: Spec = {
             windowScenario({ fromDays: f(days(), 'init.c.afterSaleFrom'), toDays: f(days(), 'init.c.afterSaleTo') }),
             'init.c.afterSale',
           ),
-          'complaint-open': f({ kind: 'map', fields: { enabled: ENABLED, dueHours: f(hours(), 'init.c.complaintOpenDue') } }, 'init.c.complaintOpen'),
+          'complaint-open': f(
+            {
+              kind: 'map',
+              fields: {
+                enabled: ENABLED,
+                dueHours: f(hours(), 'init.c.complaintOpenDue'),
+                repeatAfterDays: f(days(1), 'init.c.complaintOpenRepeat'),
+                staleAfterDays: f(days(1), 'init.c.complaintOpenStale'),
+              },
+            },
+            'init.c.complaintOpen',
+          ),
           'complaint-resolved': f(
             {
               kind: 'map',

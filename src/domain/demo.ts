@@ -345,8 +345,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const clock = new Clock(at(date, 9, agentIndex * 4));
       const s = callSession(db, config, lang, agent.name, date, clock.read);
       const pendingNow = () => listProgress(db, date, agent.name).reduce((n, r) => n + r.pending, 0);
-      // On the last day each agent leaves half of the list (at least one call) for the newcomer to make.
-      const leave = lastDay ? Math.max(1, Math.floor(pendingNow() / 2)) : 0;
+      // On the last day each agent but the last leaves half of the list (at least one call) for the
+      // newcomer to make; the last makes all of theirs, so Friday has calls done and calls left.
+      const leave = lastDay && agentIndex < config.agents.length - 1 ? Math.max(1, Math.floor(pendingNow() / 2)) : 0;
       for (;;) {
         const pending = pendingNow();
         if (pending === 0 || pending <= leave) break;

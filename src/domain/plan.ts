@@ -92,6 +92,8 @@ export type ExclusionCode =
   | 'attempts-exhausted'
   | 'window-passed'
   | 'already-followed-up'
+  | 'called-about'
+  | 'stale'
   | 'unknown-calendar';
 
 /** One reason to call, after the rules: the unit explain shows and the planner ranks. */
@@ -117,6 +119,10 @@ export type Exclusion =
   | { code: 'attempts-exhausted'; attempts: number; max: number }
   | { code: 'window-passed'; until: string }
   | { code: 'already-followed-up'; on: string }
+  /** An open complaint the customer was called about on `on`: not again before `again` unless resolved. */
+  | { code: 'called-about'; on: string; again: string }
+  /** A ticket open since `since` (`days` days): no daily urgent call; it is listed in followup issues. */
+  | { code: 'stale'; since: string; days: number }
   | { code: 'unknown-calendar'; years: string };
 
 export interface PlanOptions {
@@ -239,6 +245,9 @@ function collectReasons(ctx: PlanContext, onlyCustomer?: string, carried: string
     firstUntil: addDays(date, -s['first-experience'].fromDays + 1),
     openDueDays: Math.max(0, Math.ceil(s['complaint-open'].dueHours / 24)),
     openDueHours: s['complaint-open'].dueHours,
+    openRepeatDays: s['complaint-open'].repeatAfterDays,
+    openRepeatSince: addDays(date, -s['complaint-open'].repeatAfterDays + 1),
+    openStaleBefore: addDays(date, -s['complaint-open'].staleAfterDays),
     // N working days back is at most ~N+10 calendar days, even across 春节 or 国庆.
     resolvedSince: addDays(date, -(s['complaint-resolved'].withinWorkingDays + 15)),
   };

@@ -84,6 +84,8 @@ export const commandsEn = {
   'explain.ex.contacted': 'called {days} days ago, on {lastCall}: at most one follow-up every {minDays} days',
   'explain.ex.attempts-exhausted': '{attempts} unanswered attempts, the limit is {max}',
   'explain.ex.window-passed': 'too late: the window closed on {until}',
+  'explain.ex.called-about': 'called about it on {on}: not again before {again} unless it is resolved',
+  'explain.ex.stale': 'open since {since} ({days} days): stale, no daily urgent call; see followup issues',
   'explain.ex.already-followed-up': 'already followed up by a call on {on}',
   'explain.ex.unknown-calendar': 'the working-day calendar does not cover {years}',
   'explain.na.no-order': 'no order yet',

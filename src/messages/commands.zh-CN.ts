@@ -85,6 +85,8 @@ export const commandsZhCN: Record<keyof typeof commandsEn, string> = {
   'explain.ex.contacted': '{days} 天前（{lastCall}）已回访过：每 {minDays} 天最多回访一次',
   'explain.ex.attempts-exhausted': '已 {attempts} 次未接通，上限为 {max} 次',
   'explain.ex.window-passed': '已错过：回访期限已于 {until} 结束',
+  'explain.ex.called-about': '已于 {on} 就此回访：解决前 {again} 之前不再回访',
+  'explain.ex.stale': '自 {since} 起未解决（{days} 天）：陈旧投诉，不再每天紧急回访；见 followup issues',
   'explain.ex.already-followed-up': '已于 {on} 回访处理过',
   'explain.ex.unknown-calendar': '工作日日历未包含 {years} 年',
   'explain.na.no-order': '尚无订单',

@@ -91,6 +91,8 @@ export const configEn = {
   'init.c.afterSaleTo': 'latest, in days after the order',
   'init.c.complaintOpen': 'open complaint (未解决投诉): urgent',
   'init.c.complaintOpenDue': 'call within this many hours of the complaint',
+  'init.c.complaintOpenRepeat': 'after a completed call about an open complaint, call about it again only after this many days (or when it is resolved)',
+  'init.c.complaintOpenStale': 'a complaint open longer than this many days is stale: no daily urgent call, it is listed in followup issues',
   'init.c.complaintResolved': 'complaint resolved (投诉处理后回访): was the customer satisfied with the fix?',
   'init.c.complaintResolvedWithin': 'call within this many working days of the resolution',
   'init.c.usage': 'usage check (产品使用中回访) after a high-value purchase',

@@ -89,6 +89,8 @@ export const configZhCN: Record<keyof typeof configEn, string> = {
   'init.c.afterSaleTo': '最晚：下单后第几天',
   'init.c.complaintOpen': '未解决投诉：紧急',
   'init.c.complaintOpenDue': '在投诉后这么多小时内回访',
+  'init.c.complaintOpenRepeat': '就未解决投诉完成一次回访后，满这么多天才再次回访（或在投诉解决后回访）',
+  'init.c.complaintOpenStale': '投诉超过这么多天仍未解决即为陈旧投诉：不再每天紧急回访，转入 followup issues',
   'init.c.complaintResolved': '投诉处理后回访：客户对处理结果是否满意？',
   'init.c.complaintResolvedWithin': '在投诉解决后这么多个工作日内回访',
   'init.c.usage': '产品使用中回访：针对高价值购买',

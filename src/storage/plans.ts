@@ -52,6 +52,11 @@ export interface WindowParams {
   /** Open complaints are due this many days after they were opened (dueHours / 24, rounded up). */
   openDueDays: number;
   openDueHours: number;
+  /** A completed call with the customer on or after this day (and the ticket's opening) covers an open complaint. */
+  openRepeatSince: string;
+  openRepeatDays: number;
+  /** Tickets opened before this day and still open are stale: no daily urgent call. */
+  openStaleBefore: string;
   /** Complaints resolved on or after this day are looked at for complaint-resolved. */
   resolvedSince: string;
 }
@@ -74,8 +79,11 @@ const dayOf = (column: string) => `substr(${column}, 1, 10)`;
 export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet<string>, customerId?: string): void {
   const one = customerId !== undefined;
   // In a plan: orders placed on [D - to, D - from]; the bounds are computed by the caller.
+  // Only purchases (counts = 1): a refunded, cancelled, closed or unpaid order is no reason to call.
   const window = (name: string) =>
-    one ? 'customer_id = @customerId AND ordered_at < @dNext' : `ordered_at >= @${name}Since AND ordered_at < @${name}Until`;
+    one
+      ? 'customer_id = @customerId AND ordered_at < @dNext AND counts = 1'
+      : `ordered_at >= @${name}Since AND ordered_at < @${name}Until AND counts = 1`;
   const insert = `INSERT INTO temp.plan_reasons (customer_id, scenario, ref, anchor, urgent, due_by, from_day, agent, status, exclusion, params)`;
   // date() is the costly part of these rows. For one customer, the window's days are computed once
   // per order: the inner select yields them to the outer one (OFFSET 0 keeps it from being
@@ -143,10 +151,10 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
         // not per order (measured: 0.45 s -> 0.26 s on the 1M bench).
         withOrderId(`SELECT o.customer_id AS customerId, o.rowid AS rid, ${dayOf('min(o.ordered_at)')} AS anchor, o.amount_fen AS amountFen
            FROM orders o
-          WHERE ${window('first').replace(/ordered_at/g, 'o.ordered_at').replace('customer_id', 'o.customer_id')}
-            ${one ? 'AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at)' : ''}
+          WHERE ${window('first').replace(/ordered_at/g, 'o.ordered_at').replace('customer_id', 'o.customer_id').replace('counts', 'o.counts')}
+            ${one ? 'AND NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < o.ordered_at AND e.counts = 1)' : ''}
           GROUP BY o.customer_id
-          ${one ? '' : 'HAVING NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < @firstSince)'}`),
+          ${one ? '' : 'HAVING NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND e.ordered_at < @firstSince AND e.counts = 1)'}`),
         'first',
       ),
     );
@@ -154,10 +162,21 @@ export function addWindowReasons(db: Db, p: WindowParams, scenarios: ReadonlySet
   if (scenarios.has('complaint-open')) {
     statements.push(`
       ${insert}
-      SELECT customer_id, 'complaint-open', id, ${dayOf('opened_at')}, 1, ${plusDays(dayOf('opened_at'), '@openDueDays')}, NULL, NULL, 'due', NULL,
+      SELECT customer_id, 'complaint-open', id, ${dayOf('opened_at')}, 1, ${plusDays(dayOf('opened_at'), '@openDueDays')}, NULL, NULL,
+             CASE WHEN opened_at < @openStaleBefore OR lastCall IS NOT NULL THEN 'excluded' ELSE 'due' END,
+             CASE WHEN opened_at < @openStaleBefore
+                    THEN json_object('code', 'stale', 'since', ${dayOf('opened_at')}, 'days', ${daysSince(dayOf('opened_at'))})
+                  WHEN lastCall IS NOT NULL
+                    THEN json_object('code', 'called-about', 'on', ${dayOf('lastCall')}, 'again', ${plusDays(dayOf('lastCall'), '@openRepeatDays')}) END,
              json_object('complaint', id, 'day', ${dayOf('opened_at')}, 'category', coalesce(category, ''), 'hours', @openDueHours)
-        FROM complaints
-       WHERE opened_at < @dNext AND (resolved_at IS NULL OR resolved_at >= @dNext) ${one ? 'AND customer_id = @customerId' : ''}`);
+        FROM (
+          -- An open complaint gets its urgent call once: a completed call with the customer since it
+          -- was opened, less than repeatAfterDays ago, covers it (the card shows open complaints).
+          SELECT m.*, (SELECT max(k.started_at) FROM calls k
+                        WHERE k.customer_id = m.customer_id AND k.outcome = 'completed'
+                          AND k.started_at >= m.opened_at AND k.started_at >= @openRepeatSince AND k.started_at < @dNext) AS lastCall
+            FROM complaints m
+           WHERE m.opened_at < @dNext AND (m.resolved_at IS NULL OR m.resolved_at >= @dNext) ${one ? 'AND m.customer_id = @customerId' : ''})`);
   }
   if (scenarios.has('callback')) {
     // A callback the customer asked for, not yet followed by another call: the agent keeps it.

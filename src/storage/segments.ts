@@ -72,7 +72,7 @@ export const ORDER_FACTS = `
          count(*) FILTER (WHERE ordered_at >= @d12m) AS orders12m,
          count(*) FILTER (WHERE ordered_at >= @dWindow) AS ordersRecent,
          count(*) FILTER (WHERE ordered_at >= @dWindowBefore AND ordered_at < @dWindow) AS ordersBefore
-    FROM orders WHERE ordered_at < @dNext`;
+    FROM orders WHERE ordered_at < @dNext AND counts = 1`; // refunded, cancelled, closed, unpaid: no purchase
 const COMPLAINT_FACTS = `
   SELECT customer_id AS id, count(*) FILTER (WHERE resolved_at IS NULL OR resolved_at >= @dNext) AS openComplaints,
          max(resolved_at) FILTER (WHERE resolved_at < @dNext) AS lastResolvedAt, max(opened_at) AS lastComplaintAt

@@ -63,14 +63,15 @@ describe('followup issues', () => {
     expect(query(db, `SELECT status, resolution FROM issues WHERE id = 2`)).toEqual([{ status: 'closed', resolution: '简化了设置页面' }]);
   });
 
-  it('a customer with an open complaint confirms the fix on the complaint call; saying it is not fixed reopens it', () => {
+  it('a customer with an open complaint confirms the fix on the confirmation call; saying it is not fixed reopens it', () => {
     expect(cli('issues', 'resolve', '1', '--note', '已更换主板', '--date', '2026-11-26').code).toBe(0);
     const customer = query<{ id: string }>(db, `SELECT customer_id AS id FROM issues WHERE id = 1`)[0].id;
     const list = JSON.parse(cli('plan', '--date', '2026-11-27', '--json').stdout);
     const item = list.items.find((i: { customerId: string }) => i.customerId === customer);
-    // The open complaint is more urgent and wins the day (carried from the day before, when the issue
-    // was not yet resolved); the confirmation rides along on the complaint call.
-    expect(item).toMatchObject({ scenario: 'complaint-open', urgent: true });
+    // The open complaint was called about earlier this week (the call that raised the issue): it is
+    // not called about again within a week, so the confirmation is the day's reason, and the card
+    // still shows the open complaint.
+    expect(item).toMatchObject({ scenario: 'confirmation', urgent: false });
     const call = cli('call', '--agent', item.agent, '--date', '2026-11-27', '--no-input', '--customer', customer, '--answers', answers('no.json', { outcome: 'completed', answers: { satisfaction: 2, fixed: false, 'still-wrong': '还是进水' } }));
     expect(call.stderr).toBe('');
     expect(JSON.parse(call.stdout).followUp.issue).toEqual({ id: 1, result: 'reopened' });

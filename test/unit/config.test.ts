@@ -51,7 +51,7 @@ describe('defaults', () => {
       lostAfterDays: 365,
     });
     expect(config.scenarios['after-sale']).toEqual({ enabled: true, fromDays: 7, toDays: 15 });
-    expect(config.scenarios['complaint-open']).toEqual({ enabled: true, dueHours: 24 });
+    expect(config.scenarios['complaint-open']).toEqual({ enabled: true, dueHours: 24, repeatAfterDays: 7, staleAfterDays: 90 });
     expect(config.scenarios['complaint-resolved']).toEqual({ enabled: true, withinWorkingDays: 3 });
     expect(config.scenarios['usage-check']).toEqual({ enabled: true, fromDays: 30, toDays: 40, minOrderYuan: 2000 });
     expect(config.scenarios['churn-warning']).toEqual({ enabled: true, highValueDueHours: 24, dueDays: 7 });

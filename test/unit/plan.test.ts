@@ -290,3 +290,64 @@ describe('segments', () => {
     expect(countSegments(db, rules, '2026-11-20')['churn-risk']).toBe(1); // 90 days
   });
 });
+
+describe('orders that are no purchase (refunded, cancelled, closed, unpaid)', () => {
+  function voidOrder(customerId: string, at: string, yuan: number, state: string) {
+    db.prepare(`INSERT INTO orders (id, customer_id, ordered_at, amount_fen, status, state, counts, import_id) VALUES (?, ?, ?, ?, ?, ?, 0, 1)`).run(
+      `V${++orderSeq}`,
+      customerId,
+      at,
+      yuan * 100,
+      state,
+      state,
+    );
+  }
+
+  it('trigger no after-sale, usage-check or first-experience call, and count toward no spend or VIP', () => {
+    customer('R');
+    order('R', '2026-01-05', 100);
+    voidOrder('R', '2026-11-12', 30000, 'refunded'); // would be after-sale and usage-check, and VIP by spend
+    voidOrder('R', '2026-10-20', 5000, 'cancelled');
+    customer('F');
+    voidOrder('F', '2026-11-16', 500, 'closed'); // would be a first order 7 days ago
+    order('F', '2026-11-18', 80); // the real first purchase: 5 days ago
+    const r = reasons('2026-11-23', 'R');
+    // The only purchase is January's: its window passed long ago; the refunded order is no reason.
+    expect(r.find((x) => x.scenario === 'after-sale')).toMatchObject({ status: 'excluded', params: { order: 'O1' } });
+    expect(r.find((x) => x.scenario === 'usage-check')).toBeUndefined();
+    // Its last purchase is January's: a refunded order in November is no sign of life.
+    expect(scenarioOf(plan('2026-11-23'), 'R')).toBe('churn-warning');
+    const first = reasons('2026-11-23', 'F').find((x) => x.scenario === 'first-experience');
+    expect(first?.params.order).not.toMatch(/^V/);
+    expect(first?.params.day).toBe('2026-11-18');
+    const counts = countSegments(db, segmentRulesFrom(config), '2026-11-23');
+    expect(counts.vip).toBe(0);
+  });
+});
+
+describe('an open complaint is called about once, not every day', () => {
+  it('is due until a completed call, then not before repeatAfterDays unless resolved', () => {
+    customer('K');
+    complaint('GD1', 'K', '2026-11-20T10:00:00', null);
+    const open = (date: string) => reasons(date, 'K').find((x) => x.scenario === 'complaint-open');
+    expect(open('2026-11-23')?.status).toBe('due');
+    call('K', '2026-11-23T10:00:00', 'no-answer');
+    expect(open('2026-11-24')?.status).toBe('due'); // not reached: still urgent
+    call('K', '2026-11-24T10:00:00', 'completed');
+    expect(open('2026-11-25')).toMatchObject({ status: 'excluded', exclusion: { code: 'called-about', on: '2026-11-24', again: '2026-12-01' } });
+    expect(scenarioOf(plan('2026-11-25'), 'K')).toBeUndefined();
+    expect(open('2026-12-01')?.status).toBe('due'); // 7 days on and still open: call again
+    config.scenarios['complaint-open'].repeatAfterDays = 14;
+    expect(open('2026-12-01')?.status).toBe('excluded');
+  });
+
+  it('a ticket open longer than staleAfterDays is no daily urgent call', () => {
+    customer('S');
+    complaint('GD2', 'S', '2026-07-01', null);
+    expect(reasons('2026-11-23', 'S').find((x) => x.scenario === 'complaint-open')).toMatchObject({
+      status: 'excluded',
+      exclusion: { code: 'stale', since: '2026-07-01', days: 145 },
+    });
+    expect(scenarioOf(plan('2026-11-23'), 'S')).not.toBe('complaint-open');
+  });
+});
