@@ -18,6 +18,7 @@ import {
   addSegmentReasons,
   closingWinners,
   countDueCustomers,
+  dueAppointments,
   dueReasonsInOrder,
   dueReasonsOf,
   endReasons,
@@ -429,7 +430,8 @@ export function reasonText(reason: StoredReason): string {
   if (typeof params.spendFen === 'number') params.spend = formatYuan(params.spendFen);
   if (typeof params.level1 === 'string') params.category = t(`issue.l1.${params.level1}` as MessageId);
   if (params.last === '' || params.last === null || params.last === undefined) params.last = t('word.never');
-  return t(`reason.${reason.scenario}` as MessageId, params);
+  const text = t(`reason.${reason.scenario}` as MessageId, params);
+  return typeof params.agreedWith === 'string' ? `${text} ${t('reason.agreedWith', { agent: params.agreedWith })}` : text;
 }
 
 export function describeReasons(reasons: StoredReason[]): string {
@@ -512,6 +514,35 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       );
     }
     carriedQueue.sort(compareItems);
+
+    // Callbacks are appointments the customer agreed: each is on its day's list whatever the day
+    // holds, ahead of the capacity, with the agent who agreed it when they work today, else the
+    // least loaded agent who does (flagged on the item).
+    const baseAssigned = new Map(agents.map((a) => [a.name, a.assigned]));
+    const appointments: Draft[] = [];
+    const appointed = new Set<string>();
+    for (const { winner, agreedWith } of dueAppointments(db, factsParams)) {
+      if (fixedCustomers.has(winner.customerId)) continue;
+      let draft = fromWinner(winner, date);
+      const carriedDraft = carriedQueue.find((d) => d.customerId === winner.customerId);
+      if (carriedDraft) {
+        carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
+        if (compareItems(carriedDraft, draft) <= 0) draft = carriedDraft;
+      }
+      const own = agents.find((a) => a.name === agreedWith);
+      const agent = own ?? [...agents].sort((a, b) => a.assigned / a.capacity - b.assigned / b.capacity)[0];
+      if (!agent) continue;
+      if (!own && agreedWith) {
+        draft.storedReasons[0] = { ...draft.storedReasons[0], params: { ...draft.storedReasons[0].params, agreedWith } };
+        draft.reasons = JSON.stringify(draft.storedReasons);
+      }
+      agent.assigned++;
+      draft.agent = agent.name;
+      draft.position = agent.assigned;
+      appointments.push(draft);
+      appointed.add(draft.customerId);
+    }
+
     const carriedCustomers = new Set(carriedQueue.map((d) => d.customerId));
     const carriedAll = [...carriedQueue];
     const fixedAssigned = new Map(agents.map((a) => [a.name, a.assigned]));
@@ -553,6 +584,10 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
         if (seen.has(row.customerId)) continue;
         seen.add(row.customerId);
         if (fixedCustomers.has(row.customerId)) continue;
+        if (appointed.has(row.customerId)) {
+          readCustomers++;
+          continue;
+        }
         if (!carriedCustomers.has(row.customerId)) readCustomers++;
         const draft = fromWinner(row, date);
         if (carriedCustomers.has(row.customerId)) {
@@ -584,6 +619,13 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     }
     while (c < carriedQueue.length) place(carriedQueue[c++]);
     rolledOverCount += dueCustomers - readCustomers;
+    // The appointments join the list in its order: each agent's calling order is renumbered after
+    // what they already hold (claimed, done).
+    items.push(...appointments);
+    for (const agent of agents) {
+      const mine = items.filter((d) => d.agent === agent.name).sort(compareItems);
+      mine.forEach((d, i) => (d.position = (baseAssigned.get(agent.name) ?? 0) + i + 1));
+    }
     // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
     const inOverflow = new Set(overflow.map((d) => d.customerId));
     const closing = closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds);

@@ -27,6 +27,7 @@ export const planEn = {
   'reason.vip-care': 'VIP care: every {every} days (last call {last})',
   'reason.survey': 'satisfaction survey: every {every} days (last call {last})',
   'reason.callback': 'callback the customer asked for: {day} {time}',
+  'reason.agreedWith': '(agreed with {agent}, who is not working today)',
   'reason.retry': 'retry: {attempts} unanswered attempt(s), the last on {last}',
   'reason.confirmation': 'confirmation: issue {issue} ({category}: "{words}") was resolved on {day}; is the customer satisfied?',
   'scenario.after-sale': 'after-sale',

@@ -29,6 +29,7 @@ export const planZhCN: Record<keyof typeof planEn, string> = {
   'reason.vip-care': '高价值客户维护：每 {every} 天一次（上次回访 {last}）',
   'reason.survey': '满意度调研：每 {every} 天一次（上次回访 {last}）',
   'reason.callback': '客户预约的回访：{day} {time}',
+  'reason.agreedWith': '（与 {agent} 约定，其今天不上班）',
   'reason.retry': '重拨：已 {attempts} 次未接通，最近一次在 {last}',
   'reason.confirmation': '闭环回访：问题 {issue}（{category}：“{words}”）已于 {day} 解决，客户是否满意？',
   'scenario.after-sale': '售后回访',

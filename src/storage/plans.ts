@@ -676,6 +676,27 @@ export function dueReasonsInOrder(db: Db, params: SegmentParams, limit: number):
   return withCustomers(db, params, rows);
 }
 
+/**
+ * The customers with a callback due today (an appointment they agreed on a call), each with their
+ * most urgent due reason (which the callback rides along on when it is not the callback itself)
+ * and the agent who agreed the callback. Appointments are kept whatever the day's capacity.
+ */
+export function dueAppointments(db: Db, params: SegmentParams): { winner: WinnerRow; agreedWith: string | null }[] {
+  const agents = new Map(
+    (db.prepare(`SELECT customer_id AS customerId, agent FROM temp.plan_reasons WHERE due AND scenario = 'callback' ORDER BY due_by`).all() as {
+      customerId: string;
+      agent: string | null;
+    }[]).map((r) => [r.customerId, r.agent]),
+  );
+  if (agents.size === 0) return [];
+  const rows = db
+    .prepare(`SELECT * FROM (${DUE_SQL} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
+    .all({ ids: JSON.stringify([...agents.keys()]) }) as DueRow[];
+  const seen = new Set<string>();
+  const winners = rows.filter((row) => !seen.has(row.customerId) && seen.add(row.customerId));
+  return withCustomers(db, params, winners).map((winner) => ({ winner, agreedWith: agents.get(winner.customerId) ?? null }));
+}
+
 /** How many customers, other than `except`, have at least one due reason (each is one call on some day's list). */
 export function countDueCustomers(db: Db, except: string[]): number {
   return (

@@ -351,3 +351,37 @@ describe('an open complaint is called about once, not every day', () => {
     expect(scenarioOf(plan('2026-11-23'), 'S')).not.toBe('complaint-open');
   });
 });
+
+describe('callbacks are appointments', () => {
+  beforeEach(() => {
+    config = { ...config, agents: [{ name: '小王', capacity: 2 }, { name: '小李', capacity: 2 }] };
+    // A full day: six urgent open complaints for four places.
+    for (let i = 1; i <= 6; i++) {
+      customer(`U${i}`);
+      complaint(`GD${i}`, `U${i}`, '2026-11-22T09:00:00', null);
+    }
+    customer('CB');
+    order('CB', '2026-01-05', 50); // a small customer: the callback would rank last
+    call('CB', '2026-11-20T10:00:00', 'callback', { agent: '小李', callbackAt: '2026-11-23T15:00' });
+  });
+
+  it('is on its day even when the day is full, with the agent who agreed it, ahead of the capacity', () => {
+    const list = plan('2026-11-23');
+    expect(list.items.find((i) => i.customerId === 'CB')).toMatchObject({ scenario: 'callback', agent: '小李' });
+    expect(list.items).toHaveLength(4);
+    expect(list.items.filter((i) => i.agent === '小李')).toHaveLength(2);
+    // Positions are each agent's calling order: the urgent complaint before the callback.
+    expect(list.items.filter((i) => i.agent === '小李').map((i) => [i.scenario, i.position])).toEqual([
+      ['complaint-open', 1],
+      ['callback', 2],
+    ]);
+    expect(list.rolledOverCount).toBe(3);
+  });
+
+  it('goes to another agent, flagged, when the one who agreed it is not working that day', () => {
+    const list = plan('2026-11-23', { agents: ['小王'] });
+    const item = list.items.find((i) => i.customerId === 'CB');
+    expect(item).toMatchObject({ scenario: 'callback', agent: '小王' });
+    expect(item?.reason).toContain('agreed with 小李, who is not working today');
+  });
+});
