@@ -1,4 +1,5 @@
 // followup explain CUSTOMER [--date D] [--json]: why a customer is (or is not) on day D's call list.
+import { calendarLinesFor } from '../domain/calendar.js';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { UserError } from '../core/errors.js';
@@ -32,7 +33,7 @@ export function explainCommand(ctx: Context) {
         db.close();
       }
       if (!explanation) throw new UserError('explain.unknownCustomer', { id: customerId });
-      if (explanation.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: explanation.uncoveredYears.join(', ') }));
+      if (explanation.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: explanation.uncoveredYears.join(', '), lines: calendarLinesFor(explanation.uncoveredYears.map(Number)) }));
       if (flags.json) ctx.out.data(JSON.stringify(toJson(explanation)));
       else ctx.out.data(render(ctx, explanation).join('\n'));
     });

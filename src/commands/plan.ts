@@ -6,7 +6,7 @@ import { SCENARIO_IDS, type Config } from '../core/config.js';
 import { writeCsvFile } from '../core/csv.js';
 import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
-import { weekday } from '../domain/calendar.js';
+import { calendarLinesFor, daysBetween, weekday } from '../domain/calendar.js';
 import { calendarFrom, planCallList, SCENARIO_ORDER, type CallList, type CallListItem } from '../domain/plan.js';
 import { t, type MessageId } from '../messages/index.js';
 import { checkOutFile, dateOption, jsonPhone, openExistingDatabase, parseDateFlag, shownPhone } from './common.js';
@@ -76,7 +76,7 @@ export function planCommand(ctx: Context) {
         if (flags.json) ctx.out.data(JSON.stringify({ date, workingDay: false, items: [] }));
         return;
       }
-      if (list.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: list.uncoveredYears.join(', ') }));
+      if (list.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: list.uncoveredYears.join(', '), lines: calendarLinesFor(list.uncoveredYears.map(Number)) }));
       if (!list.workingDay) ctx.out.info(t('plan.forcedDayOff', { date }));
       if (out) {
         writeCsvFile(out.file, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)), out.shown);
@@ -127,6 +127,11 @@ function counts(list: CallList) {
   return { byScenario, byUrgency: { urgent, normal: list.items.length - urgent }, byAgent };
 }
 
+/** Days past its deadline on the list's day (0 when not overdue): a carried item keeps its real deadline. */
+function overdueDays(i: CallListItem, date: string): number {
+  return i.dueBy < date ? daysBetween(i.dueBy, date) : 0;
+}
+
 function toJson(list: CallList, full: boolean) {
   const item = (i: CallListItem) => ({
     id: i.id ?? null,
@@ -136,11 +141,13 @@ function toJson(list: CallList, full: boolean) {
     scenario: i.scenario,
     urgent: i.urgent,
     dueBy: i.dueBy,
+    overdueDays: overdueDays(i, list.date),
     agent: i.agent,
     position: i.position,
     status: i.status,
     reason: i.reason,
     segments: i.segments,
+    rolledFrom: i.rolledFrom,
   });
   return {
     date: list.date,
@@ -149,6 +156,7 @@ function toJson(list: CallList, full: boolean) {
     rolledOver: list.rolledOver.map(item),
     rolledOverCount: list.rolledOverCount,
     rolledTo: list.rolledTo,
+    backlog: list.backlog,
     counts: counts(list),
     uncoveredYears: list.uncoveredYears,
     overdueIssues: list.overdueIssues,
@@ -170,7 +178,18 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
   }
   lines.push('', t('plan.byAgent'));
   lines.push(...renderTable(null, list.agents.map((a) => [a.name, `${a.assigned} / ${a.capacity}`]), { indent: 2, align: ['left', 'right'] }));
-  lines.push('', list.rolledOverCount > 0 ? t('plan.rolledOver', { count: list.rolledOverCount, day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
+  lines.push('', list.rolledOverCount > 0 ? t('plan.rolledOver', { count: list.rolledOverCount.toLocaleString('en-US'), day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
+  const b = list.backlog;
+  if (b.due > b.fit) {
+    // When far more is due than fits (a first import finds weeks of work), say how much, and where.
+    lines.push(t('plan.backlog', { due: b.due.toLocaleString('en-US'), fit: b.fit, capacity: b.capacity, days: b.days }));
+    const rows = SCENARIO_ORDER.filter((id) => (b.byScenario[id]?.customers ?? 0) > 0).map((id) => [
+      scenarioName(id),
+      b.byScenario[id].customers.toLocaleString('en-US'),
+      t('plan.backlogDays', { days: b.byScenario[id].days }),
+    ]);
+    lines.push(...renderTable(null, rows, { indent: 2, align: ['left', 'right', 'right'] }));
+  }
   if (list.overdueIssues > 0) lines.push('', colour.bold(t('plan.overdueIssues', { count: list.overdueIssues })));
 
   // Each agent's list: today's agents in order, then anyone else holding an item (claimed before a re-plan).
@@ -183,16 +202,19 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
   for (const [name, items] of groups) {
     if (items.length === 0) continue;
     lines.push('', colour.bold(t('plan.agentTitle', { agent: name, count: items.length })));
-    lines.push(...itemTable(ctx, [...items].sort((a, b) => a.position - b.position), full, showStatus));
+    lines.push(...itemTable(ctx, [...items].sort((a, b) => a.position - b.position), full, showStatus, list.date));
   }
   if (list.rolledOver.length > 0) {
     lines.push('', colour.bold(t('plan.rolledTitle', { day: list.rolledTo ?? '', count: list.rolledOverCount })));
-    lines.push(...itemTable(ctx, list.rolledOver, full, false));
+    lines.push(...itemTable(ctx, list.rolledOver, full, false, list.date));
+    if (list.rolledOver.length < list.rolledOverCount) {
+      lines.push(t('plan.partial', { shown: list.rolledOver.length.toLocaleString('en-US'), total: list.rolledOverCount.toLocaleString('en-US') }));
+    }
   }
   return lines;
 }
 
-function itemTable(ctx: Context, items: CallListItem[], full: boolean, showStatus: boolean): string[] {
+function itemTable(ctx: Context, items: CallListItem[], full: boolean, showStatus: boolean, date: string): string[] {
   const header = ['position', 'customer', 'name', 'phone', 'scenario', 'urgent', 'dueBy', ...(showStatus ? ['status'] : []), 'reason'].map((k) =>
     t(`plan.col.${k}` as MessageId),
   );
@@ -203,7 +225,7 @@ function itemTable(ctx: Context, items: CallListItem[], full: boolean, showStatu
     shownPhone(i.phone, full) || '—',
     scenarioName(i.scenario),
     i.urgent ? t('plan.urgentMark') : '',
-    i.dueBy,
+    overdueDays(i, date) > 0 ? t('plan.overdueBy', { dueBy: i.dueBy, days: overdueDays(i, date) }) : i.dueBy,
     ...(showStatus ? [t(`status.${i.status}` as MessageId)] : []),
     i.reason,
   ]);

@@ -182,6 +182,21 @@ function dayStatus(arrangements: Map<number, HolidayArrangement>, overrides: Cal
   return status;
 }
 
+/** The national holidays on fixed dates (元旦, 劳动节, 国庆): days off even in a year not yet published. */
+export const FIXED_HOLIDAYS: readonly [number, number][] = [
+  [1, 1],
+  [5, 1],
+  [10, 1],
+  [10, 2],
+  [10, 3],
+];
+
+/** The settings lines that give `years` their days off and make-up working days (the fixed ones filled in). */
+export function calendarLinesFor(years: readonly number[]): string {
+  const days = years.flatMap((y) => FIXED_HOLIDAYS.map(([m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`));
+  return `calendar:\n  holidays: [${days.join(', ')}]\n  workdays: []`;
+}
+
 class Calendar implements WorkingCalendar {
   readonly uncoveredYears = new Set<number>();
   readonly coveredYears: readonly number[];
@@ -214,10 +229,13 @@ class Calendar implements WorkingCalendar {
     const first = dayNumber(year, 1, 1);
     const end = dayNumber(year + 1, 1, 1);
     const working = new Uint8Array(end - first);
+    const covered = this.covered.has(year);
+    // A year the official table lacks still has its fixed national holidays: 1 Jan, 1 May, 1–3 Oct.
+    const fixed = covered ? new Set<number>() : new Set(FIXED_HOLIDAYS.map(([m, d]) => dayNumber(year, m, d)));
     for (let day = first; day < end; day++) {
-      working[day - first] = (this.status.get(day) ?? (weekdayOf(day) <= 5)) ? 1 : 0;
+      working[day - first] = (this.status.get(day) ?? (!fixed.has(day) && weekdayOf(day) <= 5)) ? 1 : 0;
     }
-    info = { year, first, end, working, covered: this.covered.has(year) };
+    info = { year, first, end, working, covered };
     this.years.set(year, info);
     return info;
   }

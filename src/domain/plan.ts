@@ -19,6 +19,7 @@ import {
   closingWinners,
   countDueCustomers,
   dueAppointments,
+  dueCustomersByScenario,
   dueReasonsInOrder,
   dueReasonsOf,
   endReasons,
@@ -170,6 +171,12 @@ export interface CallList {
   rolledOver: CallListItem[];
   /** How many did not fit in all (rolledOver lists the first RETURNED_OVERFLOW of them). */
   rolledOverCount: number;
+  /**
+   * The work due today against what fits: customers due (new and carried, not counting what was
+   * already claimed or done), how many fit, the day's capacity, and the customers with a due reason
+   * of each scenario with the days of capacity they take (a customer with several counts under each).
+   */
+  backlog: { due: number; fit: number; capacity: number; days: number; byScenario: Record<string, { customers: number; days: number }> };
   rolledTo: string | null;
   /** Years the calendar does not cover that a due date reached. */
   uncoveredYears: number[];
@@ -471,6 +478,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       items: [],
       rolledOver: [],
       rolledOverCount: 0,
+      backlog: backlogOf(0, 0, capacity, {}),
       rolledTo: null,
       uncoveredYears: [...calendar.uncoveredYears].sort(),
       agents,
@@ -494,6 +502,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   const items: Draft[] = [];
   const overflow: Draft[] = [];
   let rolledOverCount = 0;
+  let dueByScenario: Record<string, number> = {};
   const fixedSegments = new Map<string, SegmentId[]>();
   try {
     const known = planFactsOf(db, factsParams, [...fixedCustomers, ...carried.map((c) => c.customerId)]);
@@ -619,6 +628,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     }
     while (c < carriedQueue.length) place(carriedQueue[c++]);
     rolledOverCount += dueCustomers - readCustomers;
+    dueByScenario = dueCustomersByScenario(db);
     // The appointments join the list in its order: each agent's calling order is renumbered after
     // what they already hold (claimed, done).
     items.push(...appointments);
@@ -697,7 +707,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     workingDay,
     planned: true,
     items: listItems,
-    rolledOver: overflow.slice(0, RETURNED_OVERFLOW).map((d) => ({
+    rolledOver: overflow.slice(0, RETURNED_OVERFLOW).map((d, i) => ({
       customerId: d.customerId,
       name: d.name,
       phone: d.phone,
@@ -706,7 +716,8 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       urgent: d.urgent,
       dueBy: d.dueBy,
       agent: d.pinnedAgent,
-      position: 0,
+      // Its place in the order of what did not fit: the first would be the next to get a place.
+      position: i + 1,
       status: 'pending' as const,
       reason: describeReasons(d.storedReasons),
       reasons: d.storedReasons,
@@ -714,10 +725,22 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
       rolledFrom: date,
     })),
     rolledOverCount,
+    backlog: backlogOf(items.length, rolledOverCount, capacity, dueByScenario),
     rolledTo: rolledOverCount > 0 ? rolledTo : null,
     uncoveredYears: [...calendar.uncoveredYears].sort(),
     agents,
     overdueIssues: countOverdue(db, date),
+  };
+}
+
+function backlogOf(fit: number, rolledOver: number, capacity: number, byScenario: Record<string, number>): CallList['backlog'] {
+  const days = (n: number) => (capacity > 0 ? Math.round((n / capacity) * 10) / 10 : 0);
+  return {
+    due: fit + rolledOver,
+    fit,
+    capacity,
+    days: days(fit + rolledOver),
+    byScenario: Object.fromEntries(Object.entries(byScenario).map(([id, n]) => [id, { customers: n, days: days(n) }])),
   };
 }
 

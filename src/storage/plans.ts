@@ -697,6 +697,18 @@ export function dueAppointments(db: Db, params: SegmentParams): { winner: Winner
   return withCustomers(db, params, winners).map((winner) => ({ winner, agreedWith: agents.get(winner.customerId) ?? null }));
 }
 
+/**
+ * The customers with a due reason of each scenario (a customer with several reasons counts under
+ * each): what the lead has to work through, for the backlog.
+ */
+export function dueCustomersByScenario(db: Db): Record<string, number> {
+  const rows = db.prepare(`SELECT scenario, count(DISTINCT customer_id) AS n FROM temp.plan_reasons WHERE due GROUP BY scenario`).all() as {
+    scenario: string;
+    n: number;
+  }[];
+  return Object.fromEntries(rows.map((r) => [r.scenario, r.n]));
+}
+
 /** How many customers, other than `except`, have at least one due reason (each is one call on some day's list). */
 export function countDueCustomers(db: Db, except: string[]): number {
   return (

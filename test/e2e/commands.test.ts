@@ -261,7 +261,7 @@ describe('followup plan', () => {
     expect(result.stdout).toContain('\n  小王  13 / 40\n');
     expect(result.stdout).toContain("Nothing rolled over: every call fits today's capacity.");
     expect(result.stdout).toContain('\n小王: 13 calls\n');
-    expect(result.stdout).toMatch(/\n {3}1 {2}C1033 +蒋涛 +\d{3}\*{4}\d{4} +complaint \(open\) +urgent +2026-11-20 +open complaint GD20261119002/);
+    expect(result.stdout).toMatch(/\n {3}1 {2}C1033 +蒋涛 +\d{3}\*{4}\d{4} +complaint \(open\) +urgent +2026-11-20 \(overdue 3 d\) +open complaint GD20261119002/);
     expect(result_noFullDigits(result.stdout)).toBe(true);
   });
 

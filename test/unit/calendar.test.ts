@@ -165,8 +165,8 @@ describe('uncovered years', () => {
   it('records the years a computation reached beyond the table', () => {
     const cal = workingCalendar();
     expect(cal.covers(2030)).toBe(false);
-    // 2030-12-30 is a Monday; Mon–Fri assumed: 12/31, 1/1, 1/2, 1/3, then Monday 1/6.
-    expect(cal.addWorkingDays('2030-12-30', 5)).toBe('2031-01-06');
+    // 2030-12-30 is a Monday; Mon–Fri assumed, 1 Jan off: 12/31, 1/2, 1/3, Monday 1/6, then 1/7.
+    expect(cal.addWorkingDays('2030-12-30', 5)).toBe('2031-01-07');
     expect([...cal.uncoveredYears].sort()).toEqual([2030, 2031]);
     expect(cal.covers(2031)).toBe(false);
   });
@@ -175,7 +175,7 @@ describe('uncovered years', () => {
     const cal = workingCalendar();
     expect(cal.addWorkingDays('2026-12-30', 1)).toBe('2026-12-31');
     expect(cal.uncoveredYears.size).toBe(0);
-    expect(cal.addWorkingDays('2026-12-31', 1)).toBe('2027-01-01'); // a Friday: not guessed to be 元旦
+    expect(cal.addWorkingDays('2026-12-31', 1)).toBe('2027-01-04'); // 元旦 (a Friday) is off even before the notice
     expect([...cal.uncoveredYears]).toEqual([2027]);
   });
 
@@ -259,5 +259,20 @@ describe('date arithmetic', () => {
     expect(() => addDays('2026-01-01', Number.NaN)).toThrow(/integer/);
     expect(() => daysBetween('2026-01-01', 'tomorrow')).toThrow(Error);
     expect(() => weekday('')).toThrow(Error);
+  });
+});
+
+describe('a year the official table does not cover', () => {
+  it('keeps the fixed national holidays as days off, and says which settings lines add the year', async () => {
+    const { workingCalendar, calendarLinesFor } = await import('../../src/domain/calendar.js');
+    const cal = workingCalendar();
+    expect(cal.isWorkingDay('2027-01-01')).toBe(false); // a Friday, 元旦
+    expect(cal.isWorkingDay('2027-05-03')).toBe(true); // the Monday after 劳动节 (a Saturday): not guessed
+    expect(cal.isWorkingDay('2027-10-01')).toBe(false);
+    expect(cal.isWorkingDay('2027-09-30')).toBe(true);
+    expect(cal.uncoveredYears.has(2027)).toBe(true);
+    // The team's own settings still win.
+    expect(workingCalendar({ workdays: ['2027-10-01'] }).isWorkingDay('2027-10-01')).toBe(true);
+    expect(calendarLinesFor([2027])).toBe('calendar:\n  holidays: [2027-01-01, 2027-05-01, 2027-10-01, 2027-10-02, 2027-10-03]\n  workdays: []');
   });
 });
