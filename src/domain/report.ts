@@ -65,6 +65,8 @@ export interface Figures {
   };
   averageAttempts: number | null;
   averageDurationSeconds: number | null;
+  /** The calls the average duration is over: completed calls on the call screen (the only ones measured). */
+  durationCalls: number;
 }
 
 export interface ProblemCount {
@@ -153,6 +155,7 @@ function figures(planned: number, c: CallFigures | undefined, i: IssueFigures | 
     },
     averageAttempts: rate(calls.attempted, calls.completed, 2),
     averageDurationSeconds: c && c.durations > 0 ? Math.round(c.durationSum / c.durations) : null,
+    durationCalls: c?.durations ?? 0,
   };
 }
 

@@ -104,8 +104,8 @@ export const reportEn = {
   'report.row.onTimeRate': 'On-time rate',
   'report.row.overdue': 'Overdue open issues',
   'report.row.averageAttempts': 'Attempts per completed call',
-  'report.row.averageDuration': 'Average call (min:s)',
-  'report.def.planned': 'items on the month\'s call lists; an item carried to a later day while still pending counts once',
+  'report.row.averageDuration': 'Average call (m:ss; measured calls: {count})',
+  'report.def.planned': 'items on the month\'s call lists that were made (followup plan ran for the day); an item carried to a later day while still pending counts once; overflow parked on a day never planned is not planned',
   'report.def.attempted': 'calls made in the month with an outcome (every dial counts)',
   'report.def.reached': 'attempts where the customer answered: completed, refused, call back later, do-not-call',
   'report.def.completed': 'calls that went through the script (outcome completed)',
@@ -120,5 +120,5 @@ export const reportEn = {
   'report.def.issues': 'problems recorded on the month\'s calls; by agent, segment and scenario, those of the call they were raised on',
   'report.def.overdue': 'open issues past their promised deadline at the end of the month (or on the report\'s day in the month in progress)',
   'report.def.averageAttempts': 'attempts / completed calls',
-  'report.def.averageDuration': 'the mean time from the card to the end of the call, over completed calls',
+  'report.def.averageDuration': 'the mean time from the card to the end of the call, over completed calls on the call screen (calls recorded from an answers file or a sheet have no measured duration)',
 } as const;

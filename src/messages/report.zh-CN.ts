@@ -106,8 +106,8 @@ export const reportZhCN: Record<keyof typeof reportEn, string> = {
   'report.row.onTimeRate': '按时解决率',
   'report.row.overdue': '超期未解决问题',
   'report.row.averageAttempts': '每次完成回访的拨打次数',
-  'report.row.averageDuration': '平均通话时长（分:秒）',
-  'report.def.planned': '本月回访清单上的条目；仍未处理而顺延到后面日期的条目只算一次',
+  'report.row.averageDuration': '平均通话时长（分:秒；计时通话：{count} 通）',
+  'report.def.planned': '本月已生成（当天运行过 followup plan）的回访清单上的条目；仍未处理而顺延到后面日期的条目只算一次；顺延到从未生成清单的日期的条目不算',
   'report.def.attempted': '本月有结果的拨打次数（每拨一次算一次）',
   'report.def.reached': '客户接听了的拨打：完成、拒绝回访、约定回拨、不再联系',
   'report.def.completed': '按话术完成的回访（结果为完成）',
@@ -122,5 +122,5 @@ export const reportZhCN: Record<keyof typeof reportEn, string> = {
   'report.def.issues': '本月回访中记录的问题；按专员、客户分层和回访类型细分时，按提出该问题的那次回访归类',
   'report.def.overdue': '月底（当月则为出报告当天）仍未解决且已过承诺时限的问题',
   'report.def.averageAttempts': '拨打次数 / 完成回访数',
-  'report.def.averageDuration': '完成回访从打开信息卡到结束的平均时长',
+  'report.def.averageDuration': '在回访界面完成的回访从打开信息卡到结束的平均时长（通过答案文件或表格录入的回访没有测得的时长）',
 };

@@ -77,7 +77,17 @@ export function toCsv(r: Report): string {
   out.push(line([heading(r)]), line([m('report.csvNote')]), CRLF);
   for (const table of reportTables(r)) {
     out.push(line([table.title]), line(table.columns.map((c) => c.label)));
-    for (const row of table.rows) out.push(line(row.map((c, i) => rawCell(c, table.columns[i].kind).value)));
+    // Rates stay fractions for Excel to compute with; durations are written as durations (m:ss).
+    for (const row of table.rows) {
+      out.push(
+        line(
+          row.map((c, i) => {
+            const raw = rawCell(c, table.columns[i].kind);
+            return (raw.kind === 'seconds' || raw.kind === 'deltaSeconds') && typeof raw.value === 'number' ? formatCell(c, table.columns[i].kind) : raw.value;
+          }),
+        ),
+      );
+    }
     out.push(CRLF);
   }
   return BOM + out.join('');
@@ -189,7 +199,19 @@ ${sections.join('\n')}
 
 // --- xlsx -------------------------------------------------------------------------------------------
 
-const NUMBER_FORMATS: Partial<Record<Kind, string>> = { rate: '0.0%', pp: '+0.0%;-0.0%;0.0%', mean: '0.00', score: '0.0', delta: '+0;-0;0' };
+const NUMBER_FORMATS: Partial<Record<Kind, string>> = {
+  rate: '0.0%',
+  pp: '+0.0%;-0.0%;0.0%',
+  mean: '0.00',
+  score: '0.0',
+  delta: '+0;-0;0',
+  deltaMean: '+0.00;-0.00;0.00',
+  deltaScore: '+0.0;-0.0;0.0',
+  // Durations are Excel times (days): 95 s is 95/86400, shown as 1:35.
+  seconds: '[m]:ss',
+  deltaSeconds: '+[m]:ss;-[m]:ss;0:00',
+};
+const isDuration = (kind: Kind) => kind === 'seconds' || kind === 'deltaSeconds';
 
 /** Excel's rules for sheet names: at most 31 characters, none of : \ / ? * [ ]. */
 function sheetName(title: string, used: Set<string>): string {
@@ -210,7 +232,12 @@ export async function toXlsx(r: Report): Promise<Buffer> {
     const header = sheet.addRow(table.columns.map((c) => c.label));
     header.font = { bold: true };
     for (const row of table.rows) {
-      const added = sheet.addRow(row.map((c, i) => rawCell(c, table.columns[i].kind).value));
+      const added = sheet.addRow(
+        row.map((c, i) => {
+          const raw = rawCell(c, table.columns[i].kind);
+          return isDuration(raw.kind) && typeof raw.value === 'number' ? raw.value / 86400 : raw.value;
+        }),
+      );
       row.forEach((c, i) => {
         const format = NUMBER_FORMATS[rawCell(c, table.columns[i].kind).kind];
         if (format) added.getCell(i + 1).numFmt = format;

@@ -7,7 +7,10 @@ import type { Figures, MonthReport, Report } from '../domain/report.js';
 import { SATISFIED_MARK } from '../domain/report.js';
 import { t, type MessageId } from '../messages/index.js';
 
-export type Kind = 'text' | 'int' | 'rate' | 'mean' | 'score' | 'seconds' | 'delta' | 'pp';
+export type Kind = 'text' | 'int' | 'rate' | 'mean' | 'score' | 'seconds' | 'delta' | 'pp' | 'deltaMean' | 'deltaScore' | 'deltaSeconds';
+
+/** The kind of a month-over-month change of a figure of this kind: every change carries its sign. */
+const CHANGE_KIND: Partial<Record<Kind, Kind>> = { rate: 'pp', int: 'delta', mean: 'deltaMean', score: 'deltaScore', seconds: 'deltaSeconds' };
 /** A value, or a value with its own kind (the summary's rows are each of a different kind). */
 export type Cell = string | number | null | { value: number | null; kind: Kind };
 
@@ -52,6 +55,7 @@ function summary(r: MonthReport, p: MonthReport): Table {
     ['report.row.averageAttempts', r.averageAttempts, p.averageAttempts, 'mean'],
     ['report.row.averageDuration', r.averageDurationSeconds, p.averageDurationSeconds, 'seconds'],
   ];
+  const label = (id: string) => (id === 'report.row.averageDuration' ? m(id, { count: r.durationCalls }) : m(id as MessageId));
   return {
     id: 'summary',
     title: m('report.t.summary', { month: r.month, previous: p.month }),
@@ -61,7 +65,7 @@ function summary(r: MonthReport, p: MonthReport): Table {
       { label: p.month, kind: 'text' },
       { label: m('report.col.change'), kind: 'text' },
     ],
-    rows: rows.map(([id, a, b, kind]) => [m(id), cell(a, kind), cell(b, kind), cell(diff(a, b), kind === 'rate' ? 'pp' : kind === 'int' ? 'delta' : kind)]),
+    rows: rows.map(([id, a, b, kind]) => [label(id), cell(a, kind), cell(b, kind), cell(diff(a, b), CHANGE_KIND[kind] ?? kind)]),
   };
 }
 
@@ -243,10 +247,25 @@ export function formatCell(value: Cell, kind: Kind): string {
     case 'score':
       return value.toFixed(1);
     case 'seconds':
-      return `${Math.floor(value / 60)}:${String(Math.round(value % 60)).padStart(2, '0')}`;
+      return duration(value);
+    case 'deltaMean':
+      return `${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(2)}`;
+    case 'deltaScore':
+      return `${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(1)}`;
+    case 'deltaSeconds':
+      return `${value > 0 ? '+' : value < 0 ? '-' : ''}${duration(Math.abs(value))}`;
     default:
       return String(value);
   }
+}
+
+/** 95 → 1:35, 3725 → 1:02:05: a duration as people read it. */
+export function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
 }
 
 /** The raw value of a cell and its kind (a summary cell carries its own). */

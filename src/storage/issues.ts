@@ -47,15 +47,30 @@ const COLUMNS = `i.id, i.call_id AS callId, i.customer_id AS customerId, c.name,
   i.reopened, i.resolved_at AS resolvedAt, i.resolution, i.closed_at AS closedAt, i.created_at AS createdAt,
   (i.status = 'open' AND i.due_by < @date) AS overdue`;
 
+// An issue as it stood at the end of day @date: raised by then; closed or resolved only if that
+// had happened by then (one resolved the day after is open on the day); a reopened one is open.
+const END_OF_DAY = `date(@date, '+1 day')`;
+const STATUS_ON = `CASE WHEN i.closed_at IS NOT NULL AND i.closed_at < ${END_OF_DAY} THEN 'closed'
+                        WHEN i.status <> 'open' AND i.resolved_at IS NOT NULL AND i.resolved_at < ${END_OF_DAY} THEN 'resolved'
+                        ELSE 'open' END`;
+const COLUMNS_ON = `i.id, i.call_id AS callId, i.customer_id AS customerId, c.name, c.phone, i.level1, i.level2, i.priority, i.words,
+  i.happened_on AS happenedOn, i.expected, i.mood, i.feedback_type AS feedbackType, i.department, i.due_by AS dueBy,
+  ${STATUS_ON} AS status, i.reopened,
+  CASE WHEN i.resolved_at < ${END_OF_DAY} THEN i.resolved_at END AS resolvedAt,
+  CASE WHEN i.resolved_at < ${END_OF_DAY} THEN i.resolution END AS resolution,
+  CASE WHEN i.closed_at < ${END_OF_DAY} THEN i.closed_at END AS closedAt, i.created_at AS createdAt,
+  (${STATUS_ON} = 'open' AND i.due_by < @date) AS overdue`;
+
+/** The issues as they stood on `f.date` (see STATUS_ON), of one status (or all) and department. */
 export function listIssues(db: Db, f: IssueFilter): IssueListRow[] {
   const where = [
-    f.status === 'overdue' ? `i.status = 'open' AND i.due_by < @date` : f.status === 'all' ? '1' : `i.status = @status`,
-    f.department === undefined ? '1' : 'i.department = @department',
+    f.status === 'overdue' ? `status = 'open' AND overdue` : f.status === 'all' ? '1' : `status = @status`,
+    f.department === undefined ? '1' : 'department = @department',
   ];
   return db
     .prepare(
-      `SELECT ${COLUMNS} FROM issues i JOIN customers c ON c.id = i.customer_id
-        WHERE ${where.join(' AND ')} ORDER BY overdue DESC, i.priority, i.due_by, i.id`,
+      `SELECT * FROM (SELECT ${COLUMNS_ON} FROM issues i JOIN customers c ON c.id = i.customer_id WHERE i.created_at < ${END_OF_DAY})
+        WHERE ${where.join(' AND ')} ORDER BY overdue DESC, priority, dueBy, id`,
     )
     .all({ date: f.date, status: f.status, department: f.department ?? null }) as IssueListRow[];
 }

@@ -939,5 +939,8 @@ export function savePlan(
     for (const row of stale) if (!keep.has(row.customerId)) removeStale.run(row.id);
     db.prepare(`DELETE FROM plan_items WHERE plan_date = ? AND status = 'pending' AND rolled_from = ?`).run(nextDate, date);
     for (const item of [...items, ...overflow]) upsert.run({ ...item, urgent: item.urgent ? 1 : 0, segments: JSON.stringify(item.segments ?? []), now });
+    // The day's list was made: what is on it is on a list agents can see (overflow parked on a day
+    // that is never planned is not).
+    db.prepare(`INSERT INTO plan_runs (plan_date, planned_at) VALUES (?, ?) ON CONFLICT (plan_date) DO UPDATE SET planned_at = excluded.planned_at`).run(date, now);
   }).immediate();
 }

@@ -103,8 +103,9 @@ export function buildMonth(db: Db, range: MonthRange, cutoff: IssueCutoff): void
             ${c(`${done} AND k.satisfaction >= 4`)} AS satisfied,
             ${c(`${done} AND k.nps IS NOT NULL`)} AS npsResponses, ${c(`${done} AND k.nps >= 9`)} AS promoters,
             ${c(`${done} AND k.nps BETWEEN 7 AND 8`)} AS passives, ${c(`${done} AND k.nps <= 6`)} AS detractors,
-            coalesce(sum(k.duration_seconds) FILTER (WHERE ${done}), 0) AS durationSum,
-            ${c(`${done} AND k.duration_seconds IS NOT NULL`)} AS durations,
+            -- Only the call screen measures a call (card to end); --answers files and sheets have no duration.
+            coalesce(sum(k.duration_seconds) FILTER (WHERE ${done} AND k.source = 'screen'), 0) AS durationSum,
+            ${c(`${done} AND k.source = 'screen' AND k.duration_seconds IS NOT NULL`)} AS durations,
             ${[1, 2, 3, 4, 5].map((n) => `${c(`${done} AND k.satisfaction = ${n}`)} AS sat${n}`).join(', ')}
        FROM calls k
       WHERE k.started_at >= @from AND k.started_at < @until AND k.outcome IS NOT NULL
@@ -114,6 +115,8 @@ export function buildMonth(db: Db, range: MonthRange, cutoff: IssueCutoff): void
     `CREATE TABLE temp.report_items AS
      SELECT p.agent, p.scenario, coalesce(p.segments, '[]') AS segments, count(*) AS planned FROM plan_items p
       WHERE p.plan_date >= @from AND p.plan_date < @until
+        -- Only lists an agent could see: overflow parked on a day that was never planned is not planned.
+        AND p.plan_date IN (SELECT plan_date FROM plan_runs)
         AND NOT (p.status = 'pending' AND EXISTS (SELECT 1 FROM plan_items q WHERE q.customer_id = p.customer_id
                                                     AND q.plan_date > p.plan_date AND q.plan_date < @until))
       GROUP BY 1, 2, 3`,

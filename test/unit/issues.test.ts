@@ -90,3 +90,15 @@ describe('the closed loop', () => {
     expect(() => assign(db, 9, 'x', '2026-11-24')).toThrow(/There is no issue #9/);
   });
 });
+
+describe('issues as they stood on a day', () => {
+  it('shows an issue resolved after D as open on D, and none raised after D', () => {
+    resolve(db, 1, '已补发', '2026-11-25T16:00:00', '2026-11-25');
+    expect(issuesOn(db, { status: 'all', date: '2026-11-22' })).toEqual([]);
+    expect(issuesOn(db, { status: 'open', date: '2026-11-24' })).toMatchObject([{ id: 1, status: 'open', resolvedAt: null, resolution: null }]);
+    expect(issuesOn(db, { status: 'resolved', date: '2026-11-24' })).toEqual([]);
+    expect(issuesOn(db, { status: 'resolved', date: '2026-11-25' })).toMatchObject([{ id: 1, status: 'resolved', resolution: '已补发' }]);
+    // Resolved on 11-25, before its deadline (11-26): never overdue.
+    expect(issuesOn(db, { status: 'overdue', date: '2026-11-27' })).toEqual([]);
+  });
+});

@@ -20,6 +20,8 @@ function order(customerId: string, at: string) {
 let position = 0;
 /** A plan item; segments undefined = NULL (an item planned before segments were kept). */
 function item(date: string, customerId: string, scenario: string, agent: string, status: string, segments?: string[], rolledFrom: string | null = null): number {
+  // The day's list was made (followup plan ran): its items are on a list agents could see.
+  db.prepare(`INSERT OR IGNORE INTO plan_runs (plan_date, planned_at) VALUES (?, ?)`).run(date, `${date}T08:00:00`);
   return Number(
     db
       .prepare(
@@ -30,6 +32,8 @@ function item(date: string, customerId: string, scenario: string, agent: string,
       .lastInsertRowid,
   );
 }
+/** Where the next calls come from: the call screen measures their duration, files and sheets do not. */
+let callSource = 'screen';
 /** A call from an item; the agent, customer and scenario are the item's. ended null = in progress. */
 function call(itemId: number, startedAt: string, endedAt: string | null, outcome: string | null, answers: Record<string, number | null> = {}): number {
   const it = db.prepare(`SELECT customer_id AS customerId, agent, scenario, plan_date AS planDate FROM plan_items WHERE id = ?`).get(itemId) as {
@@ -42,9 +46,9 @@ function call(itemId: number, startedAt: string, endedAt: string | null, outcome
     db
       .prepare(
         `INSERT INTO calls (plan_item_id, customer_id, agent, scenario, plan_date, started_at, ended_at, outcome, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'file')`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(itemId, it.customerId, it.agent, it.scenario, it.planDate, startedAt, endedAt, outcome).lastInsertRowid,
+      .run(itemId, it.customerId, it.agent, it.scenario, it.planDate, startedAt, endedAt, outcome, callSource).lastInsertRowid,
   );
   let n = 0;
   for (const [question, value] of Object.entries(answers)) {
@@ -212,6 +216,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
     expect(r.averageAttempts).toBe(2); // 12 / 6
     // (240 + 600 + 360 + 300 + 480 + 200) / 6 = 363.33
     expect(r.averageDurationSeconds).toBe(363);
+    expect(r.durationCalls).toBe(6);
   });
 
   it('satisfaction and NPS of completed calls only, declined answers left out', () => {
@@ -293,6 +298,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
       },
       averageAttempts: 2.33,
       averageDurationSeconds: 347,
+      durationCalls: expect.any(Number),
     } satisfies Figures);
     // 小李: items n4 n5 n7 n9 = 4 (n3 carried, once); calls c5 c6 c7 c9 c10 = 5; reached c5 c6 c7 c10 = 4;
     // completed c6 c7 c10 = 3. Satisfaction (declined), 4, 4 → 2 answers, mean 4, all satisfied: meets the mark.
@@ -318,6 +324,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
       },
       averageAttempts: 1.67,
       averageDurationSeconds: 380,
+      durationCalls: expect.any(Number),
     } satisfies Figures);
     // i9 was raised without a call: "-", with nothing to divide by for the calls.
     expect(r.byAgent['-']).toEqual({
@@ -339,6 +346,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
       },
       averageAttempts: null,
       averageDurationSeconds: null,
+      durationCalls: 0,
     } satisfies Figures);
     expect(Object.keys(r.byAgent).sort()).toEqual(['-', '小李', '小王']);
   });
@@ -370,6 +378,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
       },
       averageAttempts: 1.5,
       averageDurationSeconds: 360,
+      durationCalls: expect.any(Number),
     } satisfies Figures);
     // No segments: G ([]) refused, J (NULL) completed with satisfaction 3 and NPS 7; issues i7 i8 (c13) and
     // i9 (no call).
@@ -406,6 +415,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
       },
       averageAttempts: 3,
       averageDurationSeconds: 600,
+      durationCalls: expect.any(Number),
     } satisfies Figures);
     // survey: n6 (refused) and n8 (in progress): nothing completed → coverage 0, but no satisfaction, no
     // attempts per completed call, no duration (null, not 0).
@@ -417,6 +427,7 @@ describe('monthReport: November 2026 worked out by hand', () => {
       nps: { responses: 0, score: null },
       averageAttempts: null,
       averageDurationSeconds: null,
+      durationCalls: 0,
     });
     // churn-warning: October's oi4 (raised on oc3, a churn-warning call) is due and overdue in November.
     expect(r.byScenario['churn-warning'].issues).toMatchObject({ total: 2, due: 2, onTimeRate: 0, overdue: 2 });
@@ -548,6 +559,30 @@ describe('monthReport: months with nothing to divide by', () => {
     expect(toText(r)).toContain('No satisfaction answers this month.');
   });
 
+  it('average duration is over screen calls only; overflow parked on a day never planned is not planned', () => {
+    customer('A');
+    customer('B');
+    customer('C');
+    const a = item('2026-09-07', 'A', 'after-sale', '小王', 'done', []);
+    const b = item('2026-09-07', 'B', 'after-sale', '小王', 'done', []);
+    call(a, '2026-09-07T10:00:00', '2026-09-07T10:04:00', 'completed', { satisfaction: 5 });
+    callSource = 'file'; // recorded from an answers file: its "duration" measures nothing
+    call(b, '2026-09-07T10:00:00', '2026-09-07T10:00:01', 'completed', { satisfaction: 4 });
+    callSource = 'screen';
+    // Parked by the plan of 09-07 on 09-08, which was never planned: on no list an agent saw.
+    db.prepare(
+      `INSERT INTO plan_items (plan_date, customer_id, scenario, urgent, due_by, agent, position, reasons, status, rolled_from, segments, created_at, updated_at)
+       VALUES ('2026-09-08', 'C', 'after-sale', 0, '2026-09-08', NULL, 1, '[]', 'pending', '2026-09-07', '[]', '2026-09-07T08:00:00', '2026-09-07T08:00:00')`,
+    ).run();
+    const r = monthReport(db, '2026-09', '2026-09-30');
+    expect(r.averageDurationSeconds).toBe(240);
+    expect(r.durationCalls).toBe(1);
+    expect(r.calls.planned).toBe(2);
+    expect(r.coverage).toBe(1);
+    const text = toText(json(r));
+    expect(text).toMatch(/Average call \(m:ss; measured calls: 1\) +4:00/);
+  });
+
   it('calls on the month boundary belong to the month they started in', () => {
     customer('A');
     customer('B');
@@ -638,5 +673,20 @@ describe('months', () => {
     expect(previousMonth('2026-11', 5)).toBe('2026-06');
     expect(isMonth('2026-11')).toBe(true);
     for (const bad of ['2026-13', '2026-00', '2026-1', '26-11', '2026/11', 'november', '2026-11-01']) expect(isMonth(bad), bad).toBe(false);
+  });
+});
+
+describe('month-over-month changes carry their sign', () => {
+  it('for every kind of figure', async () => {
+    const { formatCell, duration } = await import('../../src/report/tables.js');
+    expect(formatCell(0.69, 'deltaMean')).toBe('+0.69');
+    expect(formatCell(-0.5, 'deltaMean')).toBe('-0.50');
+    expect(formatCell(-90, 'deltaSeconds')).toBe('-1:30');
+    expect(formatCell(75, 'deltaSeconds')).toBe('+1:15');
+    expect(formatCell(0.215, 'pp')).toBe('+21.5 pp');
+    expect(formatCell(3, 'delta')).toBe('+3');
+    expect(formatCell(-12.5, 'deltaScore')).toBe('-12.5');
+    expect(formatCell(0, 'deltaMean')).toBe('0.00');
+    expect(duration(3725)).toBe('1:02:05');
   });
 });

@@ -25,6 +25,16 @@ ALTER TABLE complaints ADD COLUMN updated_at TEXT;   -- the row's last update (æ
 -- indexed, so the look-up for unknown numeric ids stays cheap and the index small.
 CREATE INDEX customers_by_unpadded ON customers (ltrim(id, '0')) WHERE id GLOB '0*';
 
+-- The days whose list was made by followup plan: items parked on a day that was never planned are
+-- on no list an agent saw, so the report does not count them as planned. A day with an item that
+-- was not parked there (rolled_from NULL) was planned.
+CREATE TABLE plan_runs (
+  plan_date  TEXT PRIMARY KEY,
+  planned_at TEXT NOT NULL
+);
+INSERT INTO plan_runs (plan_date, planned_at)
+  SELECT plan_date, min(created_at) FROM plan_items WHERE rolled_from IS NULL GROUP BY plan_date;
+
 -- Rows an import skipped on purpose (totals, footers, blank lines) and kept with a warning
 -- (a customer without a usable phone): counted beside rejected.
 ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
