@@ -248,7 +248,7 @@ function dateCell(rng: Rng, day: number, minute: number, shapes: readonly number
   const hh = pad2(Math.floor(minute / 60));
   const mm = pad2(minute % 60);
   const ss = pad2((minute * 7) % 60);
-  const shape = rng.weighted(shapes);
+  const shape = rng.weighted(cumulative(shapes));
   if (shape === 0) return { cell: withTime ? `${y}-${pad2(m)}-${pad2(d)} ${hh}:${mm}:${ss}` : `${y}-${pad2(m)}-${pad2(d)}` };
   if (shape === 1) return { cell: withTime ? `${y}/${m}/${d} ${Math.floor(minute / 60)}:${mm}` : `${y}/${m}/${d}` };
   if (shape === 2) return { cell: withTime ? `${y}-${pad2(m)}-${pad2(d)} ${hh}:${mm}` : `${y}/${pad2(m)}/${pad2(d)}` };
