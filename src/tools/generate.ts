@@ -123,7 +123,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-class Rng {
+export class Rng {
   readonly next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);
@@ -160,7 +160,7 @@ class Rng {
   }
 }
 
-function cumulative(weights: readonly number[]): number[] {
+export function cumulative(weights: readonly number[]): number[] {
   let sum = 0;
   return weights.map((w) => (sum += w));
 }
@@ -176,7 +176,7 @@ function pairs(spec: string): Array<[string, string]> {
   });
 }
 
-const SURNAMES = pairs(
+export const SURNAMES = pairs(
   'wang:王 li:李 zhang:张 liu:刘 chen:陈 yang:杨 huang:黄 zhao:赵 wu:吴 zhou:周 xu:徐 sun:孙 ma:马 ' +
     'zhu:朱 hu:胡 guo:郭 he:何 gao:高 lin:林 luo:罗 zheng:郑 liang:梁 xie:谢 song:宋 tang:唐 xu:许 ' +
     'han:韩 feng:冯 deng:邓 cao:曹 peng:彭 zeng:曾 xiao:肖 tian:田 dong:董 yuan:袁 pan:潘 yu:于 ' +
@@ -187,8 +187,8 @@ const SURNAMES = pairs(
     'wan:万 qian:钱 yan:严 wu:武 dai:戴 mo:莫 kong:孔 tang:汤',
 );
 /** Rare, but they break "the surname is one character" assumptions. */
-const COMPOUND_SURNAMES = pairs('ouyang:欧阳 sima:司马 shangguan:上官 zhuge:诸葛 murong:慕容');
-const GIVEN_CHARS = pairs(
+export const COMPOUND_SURNAMES = pairs('ouyang:欧阳 sima:司马 shangguan:上官 zhuge:诸葛 murong:慕容');
+export const GIVEN_CHARS = pairs(
   'wei:伟 fang:芳 na:娜 min:敏 jing:静 li:丽 qiang:强 lei:磊 jun:军 yang:洋 yong:勇 yan:艳 jie:杰 ' +
     'juan:娟 tao:涛 ming:明 chao:超 xiu:秀 xia:霞 ping:平 gang:刚 gui:桂 ying:英 hua:华 hong:红 ' +
     'jian:建 guo:国 wen:文 hui:辉 peng:鹏 yan:燕 ling:玲 ting:婷 xue:雪 mei:梅 lin:琳 chen:晨 yu:宇 ' +
@@ -199,7 +199,7 @@ const GIVEN_CHARS = pairs(
 );
 
 /** City and its landline area code; most populous first. */
-const CITIES: ReadonlyArray<readonly [string, string]> = [
+export const CITIES: ReadonlyArray<readonly [string, string]> = [
   ['上海', '021'], ['北京', '010'], ['深圳', '0755'], ['广州', '020'], ['重庆', '023'], ['成都', '028'],
   ['杭州', '0571'], ['武汉', '027'], ['天津', '022'], ['西安', '029'], ['南京', '025'], ['苏州', '0512'],
   ['郑州', '0371'], ['长沙', '0731'], ['东莞', '0769'], ['青岛', '0532'], ['宁波', '0574'], ['佛山', '0757'],
@@ -210,7 +210,7 @@ const CITIES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Prefixes of real Chinese mobile number blocks (1[3-9]x). */
-const MOBILE_PREFIXES = (
+export const MOBILE_PREFIXES = (
   '130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 ' +
   '170 171 173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 193 195 196 197 198 199'
 ).split(' ');
@@ -239,7 +239,7 @@ const NOTES = [
 ];
 
 /** Product, list price in fen. Household appliances and electronics, as the business sells. */
-const PRODUCTS: ReadonlyArray<readonly [string, number]> = [
+export const PRODUCTS: ReadonlyArray<readonly [string, number]> = [
   ['智能扫地机器人 X2', 299900], ['空气净化器 Pro', 189900], ['家用净水器', 129900], ['净水器滤芯套装', 39900],
   ['空气净化器滤网 HEPA', 18900], ['无线吸尘器 V8', 159900], ['声波电动牙刷', 29900], ['蓝牙耳机 Air 3', 49900],
   ['智能手表 S3', 129900], ['轻薄笔记本电脑 14英寸', 599900], ['平板电脑 11英寸', 329900], ['嵌入式洗碗机 8套', 399900],
@@ -250,20 +250,20 @@ const PRODUCTS: ReadonlyArray<readonly [string, number]> = [
   ['滚筒洗衣机 10kg', 309900], ['投影仪 1080P', 269900],
 ];
 /** Cheap items sell far more often than a fridge: weight roughly inverse to price. */
-const PRODUCT_CUM = cumulative(PRODUCTS.map(([, fen]) => 1 / Math.sqrt(fen)));
+export const PRODUCT_CUM = cumulative(PRODUCTS.map(([, fen]) => 1 / Math.sqrt(fen)));
 
 const CHANNELS = ['天猫', '京东', '门店', '官网', '微信小程序'];
 const CHANNEL_CUM = cumulative([30, 25, 20, 10, 15]);
 
-const CATEGORIES = ['产品质量', '产品功能', '服务体验', '物流配送', '售后响应', '价格费用', '其他'];
-const CATEGORY_CUM = cumulative([30, 20, 15, 12, 12, 7, 4]);
+export const CATEGORIES = ['产品质量', '产品功能', '服务体验', '物流配送', '售后响应', '价格费用', '其他'];
+export const CATEGORY_CUM = cumulative([30, 20, 15, 12, 12, 7, 4]);
 
 /**
  * Problem descriptions in the customer's own words, with the situation (as the call guide asks).
  * {p} is a product the customer bought, {n} a small number. One per category carries an ASCII
  * comma or quotes, as typed text often does.
  */
-const DESCRIPTIONS: readonly (readonly string[])[] = [
+export const DESCRIPTIONS: readonly (readonly string[])[] = [
   [
     '{p}用了不到{n}个月就无法开机，之前一直好好的',
     '下雨天{p}进水后无法开机，已经第二次了',
@@ -344,7 +344,7 @@ function helpdeskTime(y: number, m: number, d: number, minuteOfDay: number): str
 // Values
 
 /** 1234567 -> "1,234,567"; hand-rolled because toLocaleString is slow at millions of calls. */
-function groupThousands(n: number): string {
+export function groupThousands(n: number): string {
   const s = String(n);
   if (s.length <= 3) return s;
   let out = '';
@@ -389,7 +389,7 @@ function formatMobile(rng: Rng, digits: string): string {
 }
 
 /** CSV field quoting as Excel does it: only when the text needs it. */
-function csvField(s: string): string {
+export function csvField(s: string): string {
   if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
   return '"' + s.replace(/"/g, '""') + '"';
 }
@@ -675,7 +675,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 // Command line
 
 const USAGE =
-  'usage: node dist/tools/generate.js --customers N --out DIR [--seed 42] [--encoding utf8|gbk] [--today YYYY-MM-DD]';
+  'usage: node dist/tools/generate.js --customers N --out DIR [--seed 42] [--encoding utf8|gbk] [--today YYYY-MM-DD]\n' +
+  '       node dist/tools/generate.js --realistic --out DIR [--customers 3000] [--seed 7] [--date 2026-11-23]';
 
 class UsageProblem extends Error {}
 
@@ -730,6 +731,12 @@ export function parseArgs(argv: readonly string[]): GenerateOptions | 'help' {
 }
 
 async function main(): Promise<void> {
+  // `npm run gen -- --realistic --out DIR`: the small realistic back-office exports (backoffice.ts).
+  if (process.argv.includes('--realistic')) {
+    const { backofficeMain } = await import('./backoffice.js');
+    await backofficeMain(process.argv.slice(2));
+    return;
+  }
   let options: GenerateOptions | 'help';
   try {
     options = parseArgs(process.argv.slice(2));
