@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { level2Label } from '../domain/call.js';
 import { calendarFrom } from '../domain/plan.js';
-import { assign, ISSUE_STATUSES, issuesOn, resolve, type IssueStatusFilter, type IssueView } from '../domain/issues.js';
+import { assign, ISSUE_STATUSES, issuesOn, resolve, staleComplaintsOn, type IssueStatusFilter, type IssueView } from '../domain/issues.js';
 import { promisedBy } from '../domain/call.js';
 import { callTime } from '../domain/call.js';
 import { t, type MessageId } from '../messages/index.js';
@@ -39,9 +39,14 @@ export function issuesCommand(ctx: Context) {
         const db = openExistingDatabase(ctx);
         let all: IssueView[];
         let shown: IssueView[];
+        let stale: ReturnType<typeof staleComplaintsOn> = [];
         try {
           all = issuesOn(db, { status: 'all', date });
           shown = issuesOn(db, { status, department, date });
+          // Tickets open in the CRM too long for daily urgent calls: the closed loop's to follow up.
+          if (status === 'open' || status === 'all' || status === 'overdue') {
+            stale = staleComplaintsOn(db, date, ctx.config().scenarios['complaint-open'].staleAfterDays);
+          }
         } finally {
           db.close();
         }
@@ -53,7 +58,16 @@ export function issuesCommand(ctx: Context) {
         };
         const full = flags.fullPhone === true;
         if (flags.json) {
-          ctx.out.data(JSON.stringify({ date, status, department: department ?? null, counts, issues: shown.map((i) => ({ ...i, phone: jsonPhone(i.phone, full) })) }));
+          ctx.out.data(
+            JSON.stringify({
+              date,
+              status,
+              department: department ?? null,
+              counts,
+              issues: shown.map((i) => ({ ...i, phone: jsonPhone(i.phone, full) })),
+              staleComplaints: stale.map((s) => ({ ...s, phone: jsonPhone(s.phone, full) })),
+            }),
+          );
           return;
         }
         const lines = [t('issues.title', { date, ...counts })];
@@ -73,6 +87,19 @@ export function issuesCommand(ctx: Context) {
             i.dueBy ?? '',
             t('issues.age', { days: i.ageDays }),
             clip(i.words, 30),
+          ]);
+          lines.push(...renderTable(header, rows, { indent: 2 }));
+        }
+        if (stale.length > 0) {
+          lines.push('', t('issues.staleTitle', { count: stale.length, days: ctx.config().scenarios['complaint-open'].staleAfterDays }));
+          const header = ['ticket', 'customer', 'phone', 'opened', 'age', 'words'].map((c) => t(`issues.stale.${c}` as MessageId));
+          const rows = stale.map((s) => [
+            s.id,
+            `${s.name} (${s.customerId})`,
+            shownPhone(s.phone, full),
+            s.openedAt.slice(0, 10),
+            t('issues.age', { days: s.days }),
+            clip(s.description ?? s.category ?? '', 30),
           ]);
           lines.push(...renderTable(header, rows, { indent: 2 }));
         }

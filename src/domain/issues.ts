@@ -4,8 +4,8 @@
 // past its deadline is overdue and shows in `issues`, in the plan's summary and in the report.
 import { UserError } from '../core/errors.js';
 import type { Db } from '../storage/db.js';
-import { assignIssue, countOverdue, issueById, listIssues, resolveIssue, type IssueFilter, type IssueListRow } from '../storage/issues.js';
-import { daysBetween } from './calendar.js';
+import { assignIssue, countOverdue, issueById, listIssues, resolveIssue, staleComplaints, type IssueFilter, type IssueListRow, type StaleComplaintRow } from '../storage/issues.js';
+import { addDays, daysBetween } from './calendar.js';
 
 export const ISSUE_STATUSES = ['open', 'overdue', 'resolved', 'closed', 'all'] as const;
 export type IssueStatusFilter = (typeof ISSUE_STATUSES)[number];
@@ -26,6 +26,11 @@ function view(row: IssueListRow, date: string): IssueView {
     ageDays: Math.max(0, daysBetween(created, date)),
     daysOverdue: row.overdue === 1 && row.dueBy ? daysBetween(row.dueBy, date) : null,
   };
+}
+
+/** Tickets open in the CRM for more than `staleAfterDays` on `date`, with their age in days. */
+export function staleComplaintsOn(db: Db, date: string, staleAfterDays: number): (StaleComplaintRow & { days: number })[] {
+  return staleComplaints(db, date, addDays(date, -staleAfterDays)).map((row) => ({ ...row, days: daysBetween(row.openedAt.slice(0, 10), date) }));
 }
 
 export function issuesOn(db: Db, filter: IssueFilter): IssueView[] {

@@ -419,16 +419,33 @@ const scenarioRank = (s: ScenarioId) => {
 };
 
 /** The order of a day's list: urgent first, then by due date, then by value, then stable by id. */
-export function compareItems(
-  a: { urgent: boolean; dueBy: string; scenario: ScenarioId; valueFen: number; customerId: string },
-  b: typeof a,
-): number {
-  if (a.urgent !== b.urgent) return a.urgent ? -1 : 1;
-  if (a.dueBy !== b.dueBy) return a.dueBy < b.dueBy ? -1 : 1;
-  if (a.valueFen !== b.valueFen) return b.valueFen - a.valueFen;
-  if (a.scenario !== b.scenario) return scenarioRank(a.scenario) - scenarioRank(b.scenario);
-  return a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
+/** Segment reasons: their deadline moves with the day planned, so it never closes (LIST_ORDER too). */
+const MOVING_DEADLINE: ReadonlySet<string> = new Set(['churn-warning', 'vip-care', 'survey']);
+
+type Ranked = { urgent: boolean; dueBy: string; scenario: ScenarioId; valueFen: number; customerId: string };
+
+/**
+ * The list's order (the same as the SQL's LIST_ORDER): urgent first; then, among equally urgent,
+ * what is due from `date` until the `next` working day before what is overdue or can wait (a
+ * newly due 24-hour complaint before one carried for weeks, a window closing today before one that
+ * stays open); then by due date, value, scenario and customer id.
+ */
+export function listComparator(date?: string, next?: string): (a: Ranked, b: Ranked) => number {
+  const closing = (r: Ranked) =>
+    date !== undefined && next !== undefined && r.dueBy >= date && r.dueBy < next && !MOVING_DEADLINE.has(r.scenario);
+  return (a, b) => {
+    if (a.urgent !== b.urgent) return a.urgent ? -1 : 1;
+    const ca = closing(a);
+    if (ca !== closing(b)) return ca ? -1 : 1;
+    if (a.dueBy !== b.dueBy) return a.dueBy < b.dueBy ? -1 : 1;
+    if (a.valueFen !== b.valueFen) return b.valueFen - a.valueFen;
+    if (a.scenario !== b.scenario) return scenarioRank(a.scenario) - scenarioRank(b.scenario);
+    return a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
+  };
 }
+
+/** The order without a day: urgent, due date, value, scenario, id. */
+export const compareItems = listComparator();
 
 /** A reason in the user's language; amounts and spend are formatted here, not stored formatted. */
 export function reasonText(reason: StoredReason): string {
@@ -470,6 +487,8 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
   });
   const capacity = agents.reduce((sum, a) => sum + a.capacity, 0);
   const rolledTo = calendar.nextWorkingDay(date);
+  const rank = listComparator(date, rolledTo);
+  const order = { listDay: date, listNext: rolledTo };
   if (!workingDay && !options.force) {
     return {
       date,
@@ -522,7 +541,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
         }),
       );
     }
-    carriedQueue.sort(compareItems);
+    carriedQueue.sort(rank);
 
     // Callbacks are appointments the customer agreed: each is on its day's list whatever the day
     // holds, ahead of the capacity, with the agent who agreed it when they work today, else the
@@ -530,14 +549,12 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     const baseAssigned = new Map(agents.map((a) => [a.name, a.assigned]));
     const appointments: Draft[] = [];
     const appointed = new Set<string>();
-    for (const { winner, agreedWith } of dueAppointments(db, factsParams)) {
+    for (const { winner, agreedWith } of dueAppointments(db, factsParams, order)) {
       if (fixedCustomers.has(winner.customerId)) continue;
-      let draft = fromWinner(winner, date);
+      // The appointment is the call: an item carried for the customer rides along on it ("also").
+      const draft = fromWinner(winner, date);
       const carriedDraft = carriedQueue.find((d) => d.customerId === winner.customerId);
-      if (carriedDraft) {
-        carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
-        if (compareItems(carriedDraft, draft) <= 0) draft = carriedDraft;
-      }
+      if (carriedDraft) carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
       const own = agents.find((a) => a.name === agreedWith);
       const agent = own ?? [...agents].sort((a, b) => a.assigned / a.capacity - b.assigned / b.capacity)[0];
       if (!agent) continue;
@@ -587,7 +604,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     let limit = wanted * 4;
     const seen = new Set<string>();
     for (;;) {
-      const rows = dueReasonsInOrder(db, factsParams, limit);
+      const rows = dueReasonsInOrder(db, factsParams, limit, order);
       let stopped = false;
       for (const row of rows) {
         if (seen.has(row.customerId)) continue;
@@ -602,10 +619,13 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
         if (carriedCustomers.has(row.customerId)) {
           // The carried item and today's reason are one call: keep whichever comes first.
           const carriedDraft = carriedQueue.find((d) => d.customerId === row.customerId)!;
-          if (compareItems(carriedDraft, draft) <= 0) continue;
+          // The same reason found again keeps its first day's deadline (overdue, never silently);
+          // a different one wins when it ranks higher.
+          const same = carriedDraft.scenario === draft.scenario && carriedDraft.ref === draft.ref;
+          if (same || rank(carriedDraft, draft) <= 0) continue;
           carriedQueue.splice(carriedQueue.indexOf(carriedDraft), 1);
         }
-        while (c < carriedQueue.length && compareItems(carriedQueue[c], draft) <= 0) place(carriedQueue[c++]);
+        while (c < carriedQueue.length && rank(carriedQueue[c], draft) <= 0) place(carriedQueue[c++]);
         place(draft);
         placedIds.push(row.customerId);
         if (full() && overflow.length >= RETURNED_OVERFLOW) {
@@ -633,12 +653,12 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
     // what they already hold (claimed, done).
     items.push(...appointments);
     for (const agent of agents) {
-      const mine = items.filter((d) => d.agent === agent.name).sort(compareItems);
+      const mine = items.filter((d) => d.agent === agent.name).sort(rank);
       mine.forEach((d, i) => (d.position = (baseAssigned.get(agent.name) ?? 0) + i + 1));
     }
     // Of the rest, what would not come back by itself tomorrow is kept on tomorrow's list.
     const inOverflow = new Set(overflow.map((d) => d.customerId));
-    const closing = closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds);
+    const closing = closingWinners(db, factsParams, rolledTo, PERSISTING, placedIds, order);
     for (const row of closing.winners) {
       if (!inOverflow.has(row.customerId)) overflow.push(fromWinner(row, date));
     }
@@ -701,7 +721,7 @@ export function planCallList(db: Db, config: Config, options: PlanOptions): Call
         rolledFrom: row.rolledFrom,
       };
     })
-    .sort(compareItems);
+    .sort(rank);
   return {
     date,
     workingDay,

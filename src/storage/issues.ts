@@ -61,6 +61,32 @@ const COLUMNS_ON = `i.id, i.call_id AS callId, i.customer_id AS customerId, c.na
   CASE WHEN i.closed_at < ${END_OF_DAY} THEN i.closed_at END AS closedAt, i.created_at AS createdAt,
   (${STATUS_ON} = 'open' AND i.due_by < @date) AS overdue`;
 
+export interface StaleComplaintRow {
+  id: string;
+  customerId: string;
+  name: string;
+  phone: string | null;
+  openedAt: string;
+  category: string | null;
+  description: string | null;
+  status: string | null;
+}
+
+/**
+ * CRM tickets still open on `date` that were opened before `openedBefore`: too old for a daily
+ * urgent call (scenarios.complaint-open.staleAfterDays), so they are listed with the issues instead.
+ */
+export function staleComplaints(db: Db, date: string, openedBefore: string): StaleComplaintRow[] {
+  return db
+    .prepare(
+      `SELECT m.id, m.customer_id AS customerId, c.name, c.phone, m.opened_at AS openedAt, m.category, m.description, m.status
+         FROM complaints m JOIN customers c ON c.id = m.customer_id
+        WHERE m.opened_at < @openedBefore AND (m.resolved_at IS NULL OR m.resolved_at >= date(@date, '+1 day'))
+        ORDER BY m.opened_at, m.id`,
+    )
+    .all({ date, openedBefore }) as StaleComplaintRow[];
+}
+
 /** The issues as they stood on `f.date` (see STATUS_ON), of one status (or all) and department. */
 export function listIssues(db: Db, f: IssueFilter): IssueListRow[] {
   const where = [

@@ -662,7 +662,21 @@ const DUE_SQL = `SELECT r.rowid AS rid, r.customer_id AS customerId, r.scenario,
 /** A due reason as the ranking reads it; the customer's name, phone and segments are added by withCustomers. */
 type DueRow = Omit<WinnerRow, 'name' | 'phone' | 'segmentsJson'>;
 
-const LIST_ORDER = 'urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId';
+/**
+ * The list's order: urgent first; then, among equally urgent, what is due from today until the
+ * next working day (a window closing, a 24-hour promise) before what is overdue or can wait; then
+ * by due date, customer value, scenario and id. The segment reasons (churn warning, VIP care,
+ * survey) have a deadline that moves with the day: they never close. Bound as @listDay (the day
+ * planned) and @listNext.
+ */
+const LIST_ORDER = `urgent DESC, (dueBy >= @listDay AND dueBy < @listNext AND scenario NOT IN ('churn-warning', 'vip-care', 'survey')) DESC,
+  dueBy, valueFen DESC, scenarioRank, customerId`;
+
+/** The day a list is made for and its next working day: what the list's order reads. */
+export interface ListWindow {
+  listDay: string;
+  listNext: string;
+}
 
 /**
  * The first `limit` due reasons in the list's order: urgent first, then by due date, then by
@@ -671,17 +685,16 @@ const LIST_ORDER = 'urgent DESC, dueBy, valueFen DESC, scenarioRank, customerId'
  * customers already seen gives the ranked list without ranking every customer: SQLite keeps only
  * the best `limit` rows while it reads (a bounded sort), instead of sorting hundreds of thousands.
  */
-export function dueReasonsInOrder(db: Db, params: SegmentParams, limit: number): WinnerRow[] {
-  const rows = db.prepare(`${DUE_SQL} ORDER BY ${LIST_ORDER} LIMIT @limit`).all({ limit }) as DueRow[];
+export function dueReasonsInOrder(db: Db, params: SegmentParams, limit: number, order: ListWindow): WinnerRow[] {
+  const rows = db.prepare(`${DUE_SQL} ORDER BY ${LIST_ORDER} LIMIT @limit`).all({ limit, ...order }) as DueRow[];
   return withCustomers(db, params, rows);
 }
 
 /**
- * The customers with a callback due today (an appointment they agreed on a call), each with their
- * most urgent due reason (which the callback rides along on when it is not the callback itself)
- * and the agent who agreed the callback. Appointments are kept whatever the day's capacity.
+ * The customers with a callback due today (an appointment they agreed on a call), each with the
+ * callback as their reason and the agent who agreed it. Appointments are kept whatever the day's capacity.
  */
-export function dueAppointments(db: Db, params: SegmentParams): { winner: WinnerRow; agreedWith: string | null }[] {
+export function dueAppointments(db: Db, params: SegmentParams, order: ListWindow): { winner: WinnerRow; agreedWith: string | null }[] {
   const agents = new Map(
     (db.prepare(`SELECT customer_id AS customerId, agent FROM temp.plan_reasons WHERE due AND scenario = 'callback' ORDER BY due_by`).all() as {
       customerId: string;
@@ -691,9 +704,11 @@ export function dueAppointments(db: Db, params: SegmentParams): { winner: Winner
   if (agents.size === 0) return [];
   const rows = db
     .prepare(`SELECT * FROM (${DUE_SQL} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
-    .all({ ids: JSON.stringify([...agents.keys()]) }) as DueRow[];
+    .all({ ids: JSON.stringify([...agents.keys()]), ...order }) as DueRow[];
+  // The appointment is the item's reason (its time was agreed with the customer); the customer's
+  // other due reasons ride along on it as "also".
   const seen = new Set<string>();
-  const winners = rows.filter((row) => !seen.has(row.customerId) && seen.add(row.customerId));
+  const winners = rows.filter((row) => row.scenario === 'callback' && !seen.has(row.customerId) && seen.add(row.customerId));
   return withCustomers(db, params, winners).map((winner) => ({ winner, agreedWith: agents.get(winner.customerId) ?? null }));
 }
 
@@ -733,6 +748,7 @@ export function closingWinners(
   next: string,
   persisting: string[],
   placed: string[],
+  order: ListWindow,
 ): { winners: WinnerRow[]; dueReasons: Map<string, DueReasonRow[]> } {
   const dueReasons = new Map<string, DueRow[]>();
   const candidates = db
@@ -743,6 +759,7 @@ export function closingWinners(
         ORDER BY ${LIST_ORDER}`,
     )
     .all({
+      ...order,
       next,
       persisting: JSON.stringify(persisting),
       placed: JSON.stringify(placed),
@@ -757,7 +774,7 @@ export function closingWinners(
   for (let i = 0; i < ids.length; i += 5000) {
     const rows = db
       .prepare(`SELECT * FROM (${DUE_SQL} AND r.customer_id IN (SELECT value FROM json_each(@ids))) ORDER BY ${LIST_ORDER}`)
-      .all({ ids: JSON.stringify(ids.slice(i, i + 5000)) }) as DueRow[];
+      .all({ ids: JSON.stringify(ids.slice(i, i + 5000)), ...order }) as DueRow[];
     for (const row of rows) {
       const list = dueReasons.get(row.customerId);
       if (list) list.push(row);
