@@ -551,7 +551,7 @@ export function buildBackoffice(options: BackofficeOptions = {}): BackofficeData
       t.updatedDay = Math.min(day + rng.int(60), lastPossible);
       t.updatedMinute = rng.between(8 * 60, 21 * 60);
     } else {
-      t.status = kind === 'fresh' ? rng.pick(['待处理', '新建']) : rng.pick(['处理中', '待处理', '处理中']);
+      t.status = kind === 'fresh' ? rng.pick(['待处理', '处理中']) : rng.pick(['处理中', '待处理', '处理中']);
       t.updatedDay = kind === 'fresh' ? day : Math.min(day + rng.int(5), lastPossible);
       t.updatedMinute = t.updatedDay === day ? minute : rng.between(8 * 60, 21 * 60);
     }
