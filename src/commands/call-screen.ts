@@ -5,7 +5,7 @@
 // so Ctrl-C, a closed terminal or a crash loses nothing; the next `followup call` of the agent
 // offers to resume where the call stopped. While a customer is on screen the claim is refreshed
 // every HEARTBEAT_MS, so only a claim whose process is gone can time out and pass to someone else.
-import { ISSUE_LEVEL1, PRIORITIES, type IssueLevel1 } from '../core/config.js';
+import { companyName, ISSUE_LEVEL1, PRIORITIES, type IssueLevel1 } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { Interrupted, type Prompter } from '../core/prompt.js';
 import {
@@ -28,6 +28,7 @@ import {
   nextQuestion,
   OUTCOMES,
   ownerAlive,
+  progress,
   THIS_PROCESS,
   parseCallbackAt,
   recordAnswer,
@@ -49,7 +50,7 @@ import { segmentParams } from '../domain/segments.js';
 import { segmentRulesFrom } from '../domain/plan.js';
 import { t, type MessageId } from '../messages/index.js';
 import { patiently } from '../storage/db.js';
-import { keepClaim, listProgress, openCallOf, type ClaimedItem, type OpenCall } from '../storage/calls.js';
+import { keepClaim, openCallOf, type ClaimedItem, type OpenCall } from '../storage/calls.js';
 import { customerFacts } from '../storage/segments.js';
 
 const RULE = '─'.repeat(48);
@@ -180,12 +181,6 @@ async function stopping<T>(asked: Promise<T>, onStop: () => void): Promise<T> {
   }
 }
 
-function progress(s: CallSession): { left: number; done: number; total: number } {
-  const rows = listProgress(s.db, s.date, s.agent);
-  const sum = (k: 'pending' | 'claimed' | 'done' | 'closed') => rows.reduce((n, r) => n + r[k], 0);
-  return { left: sum('pending') + sum('claimed'), done: sum('done') + sum('closed'), total: rows.reduce((n, r) => n + r.pending + r.claimed + r.done + r.closed, 0) };
-}
-
 async function nextOrQuit(s: CallSession, screen: Prompter): Promise<boolean> {
   const p = progress(s);
   screen.say(t('screen.progress', { left: p.left, done: p.done }));
@@ -251,7 +246,7 @@ function showCard(s: CallSession, screen: Prompter, item: ClaimedItem, script: S
   const params = reasons[0]?.params ?? {};
   const vars: Variables = {
     customer: c.name,
-    company: s.config.company,
+    company: companyName(s.config, s.lang),
     agent: s.agent,
     minutes: script.minutes,
     orderDay: String(params.day ?? firstOrder?.orderedAt.slice(0, 10) ?? ''),

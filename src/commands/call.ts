@@ -46,8 +46,9 @@ export function callCommand(ctx: Context, prompter: () => Prompter = () => termi
       if (flags.customer !== undefined && !noInput) throw new UsageError('call.customerNeedsAnswers');
       if (flags.release && flags.answers !== undefined) throw new UsageError('call.releaseAlone');
       const interactive = !noInput && !flags.release;
-      if (interactive && !process.stdin.isTTY) throw new UserError('call.needsTerminal');
+      // An unknown agent is the first thing to say, whatever the terminal.
       let agent = flags.agent !== undefined ? checkAgent(flags.agent, config) : (config.defaultAgent ?? undefined);
+      if (interactive && !process.stdin.isTTY) throw new UserError('call.needsTerminal');
       if (agent === undefined && !interactive) throw new UsageError('call.agentNeeded', { agents: config.agents.map((a) => a.name).join(', ') });
       const input = flags.answers !== undefined ? readAnswersFile(flags.answers) : undefined;
 

@@ -7,7 +7,7 @@ import type { Context } from '../core/command.js';
 import { displayPath } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { isIsoDate } from '../domain/calendar.js';
-import { displayPhone, maskPhone } from '../domain/values.js';
+import { displayPhone, halfWidth, isProblem, maskPhone, parseDate } from '../domain/values.js';
 import { t, type MessageId } from '../messages/index.js';
 import { openDatabase, type Db } from '../storage/db.js';
 
@@ -24,9 +24,14 @@ export function dateOption(): Option {
 /** The --date value, checked; today when absent. A bad date is a usage error (exit 2). */
 export function parseDateFlag(value: string | undefined): string {
   if (value === undefined) return localToday();
-  const trimmed = value.trim();
-  if (!isIsoDate(trimmed)) throw new UsageError('cmd.badDate', { value });
-  return trimmed;
+  const trimmed = halfWidth(value.trim());
+  if (isIsoDate(trimmed)) return trimmed;
+  // As people and Excel write it: 2026/11/30, 2026.11.30, 2026年11月30日.
+  if (/^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/.test(trimmed)) {
+    const day = parseDate(trimmed);
+    if (!isProblem(day) && isIsoDate(day.value)) return day.value;
+  }
+  throw new UsageError('cmd.badDate', { value });
 }
 
 /** The database, which these commands never create: without it there is nothing to read. */

@@ -8,13 +8,15 @@ import { CONFIG_FILE, defaultConfig, displayPath, renderConfig, type Agent } fro
 import { UsageError, UserError } from '../core/errors.js';
 import { replaceFile } from '../core/files.js';
 import { halfWidth } from '../domain/values.js';
-import { langFromEnv, parseLang, t } from '../messages/index.js';
+import { terminalPrompter } from '../core/prompt.js';
+import { langFromEnv, parseLang, t, type Lang } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
 import { shellQuote } from './common.js';
 
 interface InitFlags {
   force?: boolean;
   agents?: string;
+  company?: string;
 }
 
 /** Calls a day for an agent given without one ("小王" in --agents). */
@@ -25,13 +27,15 @@ export function initCommand(ctx: Context) {
     .description(t('init.description'))
     .addOption(new Option('--force', t('init.option.force')))
     .addOption(new Option('--agents <list>', t('init.option.agents')))
+    .addOption(new Option('--company <name>', t('init.option.company')))
     .addHelpText('after', '\n' + t('init.examples'))
-    .action((flags: InitFlags, command: Command) => {
+    .action(async (flags: InitFlags, command: Command) => {
       // --lang and --config are the program's options; commander accepts them after `init` too.
       const globals = command.optsWithGlobals<{ lang?: string; config?: string }>();
       // Validate every flag before writing anything.
       const lang = parseLang(globals.lang) ?? langFromEnv(ctx.env);
       const agents = flags.agents === undefined ? undefined : parseAgents(flags.agents);
+      if (flags.company !== undefined && flags.company.trim() === '') throw new UsageError('init.badCompany');
       const file = path.resolve(ctx.cwd, globals.config ?? CONFIG_FILE);
       const shown = displayPath(file, ctx.cwd);
 
@@ -41,7 +45,12 @@ export function initCommand(ctx: Context) {
       if (stat && !flags.force) throw new UserError('init.exists', { path: shown, command: `followup init --force${configFlag}` });
 
       const defaults = defaultConfig(lang);
-      writeConfig(file, shown, renderConfig(lang, agents ? { ...defaults, agents } : defaults), flags.force ?? false, configFlag);
+      // The company the scripts name: --company, else asked on a terminal, else the placeholder
+      // in the file's language ("本公司" / "our company").
+      let company = flags.company?.trim();
+      if (company === undefined && process.stdin.isTTY && process.stdout.isTTY) company = await askCompany(lang, defaults.company);
+      const config = { ...defaults, ...(agents ? { agents } : {}), ...(company ? { company } : {}) };
+      writeConfig(file, shown, renderConfig(lang, config), flags.force ?? false, configFlag);
       ctx.out.info(t('init.wrote', { path: shown }));
 
       // After the file is written, so that a broken file it replaced is not read for the db path.
@@ -51,6 +60,16 @@ export function initCommand(ctx: Context) {
       ctx.out.info(t(existed ? 'init.dbKept' : 'init.dbCreated', { path: displayPath(dbPath, ctx.cwd) }));
       ctx.out.info(t('init.next', { config: configFlag }));
     });
+}
+
+async function askCompany(lang: Lang, fallback: string): Promise<string | undefined> {
+  const screen = terminalPrompter();
+  try {
+    const answer = await screen.ask(t('init.askCompany', { default: fallback }, lang));
+    return answer.trim() === '' ? undefined : answer.trim();
+  } finally {
+    screen.close();
+  }
 }
 
 function writeConfig(file: string, shown: string, text: string, force: boolean, configFlag: string): void {

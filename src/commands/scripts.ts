@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, type Command } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
-import { displayPath, SCENARIO_IDS } from '../core/config.js';
+import { companyName, displayPath, SCENARIO_IDS } from '../core/config.js';
 import { EXIT_USER_ERROR, UsageError, UserError } from '../core/errors.js';
 import {
   BUNDLED_SCRIPTS_DIR,
@@ -64,7 +64,7 @@ export function scriptsCommand(ctx: Context) {
         }
         const config = ctx.config();
         const script = loadScript(scenario, lang, config.scriptsDir);
-        ctx.out.data(render(script, lang, config.company, config.defaultAgent, ctx.cwd).join('\n'));
+        ctx.out.data(render(script, lang, companyName(config, lang), config.defaultAgent, ctx.cwd).join('\n'));
       }),
   );
   return scripts;

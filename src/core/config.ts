@@ -136,6 +136,16 @@ export interface Config {
   issues: IssueSettings;
 }
 
+/**
+ * The company name a script says in `lang`: the team's own name as written, but the built-in
+ * placeholder ("our company" / "本公司") in the script's language, so a Chinese script never says
+ * "我是our company的回访专员".
+ */
+export function companyName(config: Pick<Config, 'company'>, lang: Lang): string {
+  const placeholders = (['en', 'zh-CN'] as Lang[]).map((l) => t('config.defaultCompany', undefined, l));
+  return placeholders.includes(config.company.trim()) ? t('config.defaultCompany', undefined, lang) : config.company;
+}
+
 /** The built-in settings; only the company name depends on the language. */
 export function defaultConfig(lang: Lang = currentLang()): Config {
   return {
@@ -778,7 +788,10 @@ export function renderConfig(lang: Lang, config: Config = defaultConfig(lang)): 
   for (const [name, field] of Object.entries(root.fields)) {
     out.push('', `# ${c(field.comment)}`);
     const value = (config as unknown as Record<string, unknown>)[name];
-    if (field.optional) {
+    if (name === 'lang') {
+      // Written out: the file's language is the one it was made in (--lang, else the locale).
+      out.push(`lang: ${lang}`);
+    } else if (field.optional) {
       out.push(`# ${name}: ${yamlValue(field.optional(lang))}`);
     } else if (field.spec.kind === 'map') {
       out.push(`${name}:`);

@@ -15,7 +15,7 @@
 import os from 'node:os';
 import { DEFAULT_LEVEL2, ISSUE_LEVEL1, PRIORITIES, type Config, type IssueLevel1, type Priority } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { t, type Lang } from '../messages/index.js';
+import { LANGS, t, type Lang } from '../messages/index.js';
 import type { Db } from '../storage/db.js';
 import {
   abandonCall,
@@ -48,7 +48,7 @@ import { closeIssue, reopenIssue, resolvedIssues } from '../storage/issues.js';
 import { addDays, type WorkingCalendar } from './calendar.js';
 import { calendarFrom } from './plan.js';
 import { loadScript, questionApplies, SATISFACTION, type Answer, type Answers, type Question, type Script } from './scripts.js';
-import { isProblem, parseDate, parseDateTime, parseFlag } from './values.js';
+import { halfWidth, isProblem, parseDate, parseDateTime, parseFlag } from './values.js';
 
 export const OUTCOMES = ['completed', 'no-answer', 'busy', 'wrong-number', 'refused', 'callback', 'do-not-call'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -117,13 +117,12 @@ const fail = (id: Parameters<typeof t>[0], params: Record<string, string | numbe
  * agent typed (a string); a choice may be given by its id or by its number in the list.
  */
 export function checkAnswer(question: Question, raw: unknown): Answer {
-  const q = question.id;
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
-    if (question.required) fail('call.answerRequired', { question: q, expected: expectedOf(question) });
+    if (question.required) fail('call.answerRequired', { question: questionName(question), expected: expectedOf(question) });
     return null;
   }
   const text = typeof raw === 'string' ? raw.trim() : raw;
-  const bad = () => fail('call.badAnswer', { question: q, value: typeof raw === 'string' ? raw : JSON.stringify(raw), expected: expectedOf(question) });
+  const bad = () => fail('call.badAnswer', { question: questionName(question), value: typeof raw === 'string' ? raw : JSON.stringify(raw), expected: expectedOf(question) });
   switch (question.type) {
     case 'rating':
     case 'nps': {
@@ -160,13 +159,38 @@ export function checkAnswer(question: Question, raw: unknown): Answer {
   }
 }
 
+/** A label compared as typed: full-width folded, case and spaces ignored. */
+const labelKey = (text: string) => halfWidth(text).toLowerCase().replace(/\s+/g, '');
+
+/** A choice by its number, its id, or its label as shown (退款, 不满 …). */
 function choiceId(question: Question, value: unknown): string | undefined {
   const choices = question.choices ?? [];
-  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value.trim()))) {
-    return choices[Number(value) - 1]?.id;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(halfWidth(value.trim())))) {
+    return choices[Number(halfWidth(String(value).trim())) - 1]?.id;
   }
   if (typeof value !== 'string') return undefined;
-  return choices.find((c) => c.id === value.trim())?.id;
+  const key = labelKey(value);
+  return (choices.find((c) => c.id === value.trim()) ?? choices.find((c) => labelKey(c.text) === key))?.id;
+}
+
+/** A level-1 category by its id or its label in either language (价格费用类, price and fees). */
+function level1Of(value: string): IssueLevel1 | undefined {
+  const text = value.trim();
+  if ((ISSUE_LEVEL1 as readonly string[]).includes(text)) return text as IssueLevel1;
+  const key = labelKey(text);
+  return ISSUE_LEVEL1.find((id) => LANGS.some((lang) => labelKey(t(`issue.l1.${id}` as Parameters<typeof t>[0], undefined, lang)) === key));
+}
+
+/** A level-2 category among `allowed` by its id or its label (功能异常). */
+function level2Of2(allowed: readonly string[], value: string): string | undefined {
+  if (allowed.includes(value)) return value;
+  const key = labelKey(value);
+  return allowed.find((id) => labelKey(level2Label(id)) === key || LANGS.some((lang) => labelKey(t(`issue.l2.${id}` as Parameters<typeof t>[0], undefined, lang)) === key));
+}
+
+/** A question as the agent knows it: its text, with its id for the answers file. */
+function questionName(question: Question): string {
+  return question.text && question.text !== question.id ? `${question.text} (${question.id})` : question.id;
 }
 
 /** What a question accepts, for error messages and the screen's hint. */
@@ -181,7 +205,7 @@ export function expectedOf(question: Question): string {
     case 'single':
     case 'multiple':
       return t(question.type === 'single' ? 'call.expect.single' : 'call.expect.multiple', {
-        ids: (question.choices ?? []).map((c, i) => `${i + 1}=${c.id}`).join(', '),
+        ids: (question.choices ?? []).map((c, i) => `${i + 1}=${c.text}`).join(', '),
       });
     case 'date':
       return t('call.expect.date');
@@ -283,11 +307,12 @@ export function checkIssue(config: Config, calendar: WorkingCalendar, callDay: s
   const at = index + 1;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('issue.notObject', { n: at });
   for (const key of Object.keys(input)) if (!ISSUE_KEYS.includes(key)) fail('issue.unknownKey', { n: at, key, keys: ISSUE_KEYS.join(', ') });
-  const level1 = String(input.level1 ?? '').trim() as IssueLevel1;
-  if (!ISSUE_LEVEL1.includes(level1)) fail('issue.level1', { n: at, value: String(input.level1 ?? ''), ids: ISSUE_LEVEL1.join(', ') });
-  const level2 = optionalText(input.level2, 'level2');
+  const level1 = level1Of(String(input.level1 ?? '')) as IssueLevel1;
+  if (!level1) fail('issue.level1', { n: at, value: String(input.level1 ?? ''), ids: ISSUE_LEVEL1.join(', ') });
+  const level2Text = optionalText(input.level2, 'level2');
   const allowed = level2Of(config, level1);
-  if (level2 !== null && !allowed.includes(level2)) fail('issue.level2', { n: at, value: level2, level1, ids: allowed.join(', ') });
+  const level2 = level2Text === null ? null : (level2Of2(allowed, level2Text) ?? null);
+  if (level2Text !== null && level2 === null) fail('issue.level2', { n: at, value: level2Text, level1, ids: allowed.join(', ') });
   const priority = String(input.priority ?? '').trim().toUpperCase() as Priority;
   if (!PRIORITIES.includes(priority)) fail('issue.priority', { n: at, value: String(input.priority ?? '') });
   const words = optionalText(input.words, 'words');
@@ -628,6 +653,13 @@ export interface RecordedCall {
   followUp: Omit<FollowUp, 'flags' | 'outcome'>;
 }
 
+/** How far the agent's list of the day is: left (pending, claimed), done (done, closed), in all. */
+export function progress(s: CallSession): { left: number; done: number; total: number } {
+  const rows = listProgress(s.db, s.date, s.agent);
+  const sum = (k: 'pending' | 'claimed' | 'done' | 'closed') => rows.reduce((n, r) => n + r[k], 0);
+  return { left: sum('pending') + sum('claimed'), done: sum('done') + sum('closed'), total: rows.reduce((n, r) => n + r.pending + r.claimed + r.done + r.closed, 0) };
+}
+
 /**
  * Records one whole call (the --answers file, a row of `import calls`): the next item of the
  * agent's list or the named customer's, checked exactly as the screen checks, then written in one
@@ -651,7 +683,8 @@ export function recordWholeCall(s: CallSession, input: CallInput, customerId?: s
 
   return s.db.transaction(() => {
     const item = customerId === undefined ? nextItem(s) : itemOfCustomer(s, customerId);
-    if (!item) return fail('call.nothingLeft', { agent: s.agent, date: s.date });
+    // No list at all for the agent that day is not "nothing left": say so, as the screen does.
+    if (!item) return fail(progress(s).total === 0 ? 'call.noList' : 'call.nothingLeft', { agent: s.agent, date: s.date });
     const script = scriptForItem(s, item);
     const answers = outcome === 'completed' ? checkAnswers(script, given as Record<string, unknown>) : [];
     const startedAt = callTime(s.date, s.clock());

@@ -34,7 +34,7 @@ import type { RowReject } from '../domain/rows.js';
 import { SATISFACTION } from '../domain/scripts.js';
 import { halfWidth, isProblem, parseDate } from '../domain/values.js';
 import { currentLang, t, type Lang, type MessageId } from '../messages/index.js';
-import { cardCustomer, endCall, itemOfDay, saveAnswer, unansweredAttempts, type ClaimedItem } from '../storage/calls.js';
+import { cardCustomer, endCall, itemOfDay, itemOfDayUnpadded, saveAnswer, unansweredAttempts, type ClaimedItem } from '../storage/calls.js';
 import type { Db } from '../storage/db.js';
 import { callOfItem, dropSheetAnswers, reopenSheetCall, type ItemCall } from '../storage/sheet-calls.js';
 import { eachRecord } from './csv.js';
@@ -223,7 +223,24 @@ export function mapSheetHeader(
 
 // --- the cells -------------------------------------------------------------------------------------------
 
-const outcomeKey = (text: string) => halfWidth(text).toLowerCase().replace(/[\s_\-]/g, '');
+const outcomeKey = (text: string) => halfWidth(text).toLowerCase().replace(/[\s_\-。.!！]/g, '');
+const unpadded = (id: string) => id.replace(/^0+/, '');
+
+/**
+ * What agents really write in the outcome column, besides the outcome names: 已接通 is reached and
+ * talked (completed), 关机 / 停机 / 无人接听 no answer, 空号 a wrong number, 拒接 refused …
+ */
+const OUTCOME_WORDS: Record<string, Outcome> = {
+  已完成: 'completed', 完成: 'completed', 已回访: 'completed', 回访完成: 'completed', 已接通: 'completed', 接通: 'completed',
+  成功: 'completed', 已联系: 'completed', 已沟通: 'completed', done: 'completed', reached: 'completed', ok: 'completed',
+  无人接听: 'no-answer', 未接听: 'no-answer', 未接通: 'no-answer', 未接: 'no-answer', 没人接: 'no-answer', 无应答: 'no-answer',
+  关机: 'no-answer', 停机: 'no-answer', 暂时无法接通: 'no-answer', 无法接通: 'no-answer', 不在服务区: 'no-answer', noanswer: 'no-answer',
+  占线: 'busy', 忙线: 'busy', 通话中: 'busy', 正在通话中: 'busy', 用户忙: 'busy', busy: 'busy',
+  空号: 'wrong-number', 错号: 'wrong-number', 号码错误: 'wrong-number', 打错了: 'wrong-number', 非本人: 'wrong-number', 不是本人: 'wrong-number',
+  拒接: 'refused', 拒绝: 'refused', 拒访: 'refused', 挂断: 'refused', 不配合: 'refused', 拒绝回访: 'refused',
+  改天: 'callback', 再联系: 'callback', 改约: 'callback', 预约: 'callback', 约定回拨: 'callback', 稍后再打: 'callback', 回拨: 'callback',
+  免打扰: 'do-not-call', 勿扰: 'do-not-call', 不要再打: 'do-not-call', 别再打: 'do-not-call', 要求不再联系: 'do-not-call', 拉黑: 'do-not-call',
+};
 let outcomeNames: Map<string, Outcome> | undefined;
 
 /** An outcome cell: an id (no-answer) or the outcome's name in either language (no answer, 未接听). */
@@ -233,6 +250,7 @@ export function sheetOutcome(text: string): Outcome | undefined {
     for (const outcome of OUTCOMES) {
       for (const name of [outcome, ...LANGS.map((lang) => t(`outcome.${outcome}` as MessageId, undefined, lang))]) outcomeNames.set(outcomeKey(name), outcome);
     }
+    for (const [word, outcome] of Object.entries(OUTCOME_WORDS)) if (!outcomeNames.has(outcomeKey(word))) outcomeNames.set(outcomeKey(word), outcome);
   }
   return outcomeNames.get(outcomeKey(text));
 }
@@ -348,7 +366,9 @@ class Sheet {
       if (!item) return problem('itemId', idText, 'sheet.unknownItem', { value: idText });
       // The other cells, when present, must still describe the same customer and day.
       const rowDate = date && !isProblem(date) ? date.value : item.planDate;
-      if ((customer !== '' && customer !== item.customerId) || rowDate !== item.planDate) {
+      // Excel drops an id's leading zeros (000123 → 123): the same customer.
+      const sameCustomer = customer === '' || customer === item.customerId || (/^\d+$/.test(customer) && unpadded(customer) === unpadded(item.customerId));
+      if (!sameCustomer || rowDate !== item.planDate) {
         problem('itemId', idText, 'sheet.itemMismatch', {
           item: item.id,
           customer: item.customerId,
@@ -361,7 +381,7 @@ class Sheet {
     }
     if (!date || customer === '') return problem(null, '', 'sheet.needsItem');
     if (isProblem(date)) return problem('date', dateText, date.problem, date.params);
-    const item = itemOfDay(this.db, date.value, customer);
+    const item = itemOfDay(this.db, date.value, customer) ?? (/^\d+$/.test(customer) ? itemOfDayUnpadded(this.db, date.value, customer) : undefined);
     if (item) return item;
     if (!cardCustomer(this.db, customer)) return problem('customerId', customer, 'call.unknownCustomer', { id: customer });
     return problem('customerId', customer, 'call.notOnList', { id: customer, date: date.value });

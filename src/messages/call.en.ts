@@ -36,6 +36,7 @@ export const callEn = {
   'call.expect.multiple': 'one or more choices, separated by commas: {ids}',
   'call.expect.date': 'a date such as 2026-11-20',
   'call.expect.text': 'what the customer said',
+  'call.noList': 'There is no call list for {agent} on {date}. Ask your team lead to run: followup plan --date {date}',
   'call.nothingLeft': 'Nothing left on {agent}\'s list for {date}: every customer is done or being called. See followup calls --date {date}.',
   'call.unknownCustomer': 'Unknown customer "{id}". Check the id (followup customers lists them).',
   'call.notOnList': 'Customer {id} is not on the call list for {date}. See followup explain {id} --date {date}.',

@@ -38,6 +38,7 @@ export const callZhCN: Record<keyof typeof callEn, string> = {
   'call.expect.multiple': '选一项或多项，用逗号分隔：{ids}',
   'call.expect.date': '日期，例如 2026-11-20',
   'call.expect.text': '客户的原话',
+  'call.noList': '{agent} 在 {date} 没有回访清单。请组长运行：followup plan --date {date}',
   'call.nothingLeft': '{agent} 在 {date} 的清单上已没有待回访的客户：都已完成或正在回访。可运行 followup calls --date {date} 查看。',
   'call.unknownCustomer': '未知的客户“{id}”。请检查编号（followup customers 可列出客户）。',
   'call.notOnList': '客户 {id} 不在 {date} 的回访清单上。可运行 followup explain {id} --date {date} 查看原因。',

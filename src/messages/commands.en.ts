@@ -3,7 +3,7 @@ export const commandsEn = {
   // --- shared
   'option.date': 'the day to look at, as YYYY-MM-DD (default: today), e.g. --date 2026-11-23',
   'option.fullPhone': 'show whole phone numbers instead of masked ones (138****8000)',
-  'cmd.badDate': 'Cannot read --date "{value}". Write a real date as YYYY-MM-DD, e.g. --date 2026-11-23.',
+  'cmd.badDate': 'Cannot read --date "{value}". Write a real date as YYYY-MM-DD (or 2026/11/23), e.g. --date 2026-11-23.',
   'cmd.noDatabase': 'There is no database at {path} yet. Run `followup init` or `followup import customers FILE` first.',
   'cmd.uncoveredYears':
     'The working-day calendar does not cover {years} yet (the State Council publishes each year\'s holidays late in the year before): Monday to Friday were taken as working days there, except the fixed national holidays (1 Jan, 1 May, 1–3 Oct). Check those dates, and once the year\'s notice is out add its days off (春节, 清明, 端午, 中秋 …) and make-up working days to followup.config.yaml, for instance:\n{lines}',

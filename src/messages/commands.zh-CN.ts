@@ -5,7 +5,7 @@ export const commandsZhCN: Record<keyof typeof commandsEn, string> = {
   // --- 通用
   'option.date': '要查看的日期，格式 YYYY-MM-DD（默认今天），例如 --date 2026-11-23',
   'option.fullPhone': '显示完整电话号码，而不是打码号码（138****8000）',
-  'cmd.badDate': '无法识别 --date "{value}"。请按 YYYY-MM-DD 写一个真实日期，例如 --date 2026-11-23。',
+  'cmd.badDate': '无法识别 --date "{value}"。请按 YYYY-MM-DD（或 2026/11/23）写一个真实日期，例如 --date 2026-11-23。',
   'cmd.noDatabase': '{path} 还没有数据库。请先运行 `followup init` 或 `followup import customers 文件`。',
   'cmd.uncoveredYears': '工作日日历尚未包含 {years} 年（国务院通常在上一年年底公布节假日安排）：这些年份按周一至周五为工作日计算，固定日期的法定节日（1 月 1 日、5 月 1 日、10 月 1–3 日）除外。请核对这些日期，并在当年通知公布后，把放假日（春节、清明、端午、中秋等）和调休上班日加入 followup.config.yaml，例如：\n{lines}',
   'csv.cannotWrite': '无法写入 {path}：{reason}。',

@@ -54,6 +54,9 @@ export const configEn = {
   'init.examples':
     'Examples:\n  $ followup init\n  $ followup init --agents "小王:40,小李:35"\n  $ followup init --lang zh-CN --force\n  $ followup init --config team/followup.config.yaml\n\nThen edit the file: a missing setting keeps its default.',
   'init.option.force': 'overwrite an existing config file',
+  'init.option.company': 'the company name agents say when they open a call (default: asked on a terminal, else "our company")',
+  'init.badCompany': '--company needs a name, e.g. --company "安心家电".',
+  'init.askCompany': 'Company name the agents say on calls [{default}]: ',
   'init.option.agents': 'the agents and the calls each makes a day, e.g. "小王:40,小李:35" (default capacity 40)',
   'init.exists': '{path} already exists; nothing was changed. To replace it with the defaults (your changes in it are lost), run: {command}',
   'init.cannotWrite': 'Cannot write {path}: {reason}.',
@@ -69,7 +72,7 @@ export const configEn = {
   'init.c.header1': '# followup settings. Every value below is the built-in default: change what your team does differently.',
   'init.c.header2': '# A setting you delete keeps its default. Days are calendar days unless they say working days; amounts are in yuan.',
   'init.c.header3': '# A mistake in this file is reported, with its line, by the next followup command you run.',
-  'init.c.lang': 'Language of messages, zh-CN or en; without it each user\'s environment decides. Remove the # to set it.',
+  'init.c.lang': 'Language of messages and scripts, zh-CN or en (--lang of each command still wins); delete the line to let each user\'s environment decide.',
   'init.c.db': 'The database file, relative to this file; without it, followup.db in the current folder. Remove the # to set it.',
   'init.c.company': 'The company name agents say when they open a call.',
   'init.c.segments': 'Customer segments (客户分层); a customer can be in several.',

@@ -53,6 +53,9 @@ export const configZhCN: Record<keyof typeof configEn, string> = {
   'init.examples':
     '示例：\n  $ followup init\n  $ followup init --agents "小王:40,小李:35"\n  $ followup init --lang zh-CN --force\n  $ followup init --config team/followup.config.yaml\n\n然后按需修改该文件：删去的设置项取默认值。',
   'init.option.force': '覆盖已有的配置文件',
+  'init.option.company': '回访专员在开场白中报出的公司名称（默认：在终端上询问，否则为“本公司”）',
+  'init.badCompany': '--company 需要一个名称，例如 --company "安心家电"。',
+  'init.askCompany': '回访时报出的公司名称 [{default}]：',
   'init.option.agents': '回访专员及其每天的通话量，例如 "小王:40,小李:35"（默认每人 40）',
   'init.exists': '{path} 已存在，未做任何修改。如要用默认设置替换它（其中的修改会丢失），请运行：{command}',
   'init.cannotWrite': '无法写入 {path}：{reason}。',
@@ -67,7 +70,7 @@ export const configZhCN: Record<keyof typeof configEn, string> = {
   'init.c.header1': '# followup 设置。下面每一项都是内置默认值：只需修改团队做法不同的地方。',
   'init.c.header2': '# 删去的设置项取默认值。天数均为自然日（注明“工作日”的除外）；金额单位为元。',
   'init.c.header3': '# 本文件如有错误，下次运行任何 followup 命令时会指出所在行。',
-  'init.c.lang': '界面语言：zh-CN 或 en；不设置时由各用户的系统环境决定。去掉行首的 # 即可启用。',
+  'init.c.lang': '界面和话术语言：zh-CN 或 en（单条命令的 --lang 仍优先）；删去此行则由各用户的系统环境决定。',
   'init.c.db': '数据库文件，相对于本文件所在文件夹；不设置时为当前文件夹下的 followup.db。去掉行首的 # 即可启用。',
   'init.c.company': '回访专员在开场白中报出的公司名称。',
   'init.c.segments': '客户分层；一位客户可同时属于多个分层。',

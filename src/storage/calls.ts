@@ -182,6 +182,17 @@ export function itemOfDay(db: Db, date: string, customerId: string): ClaimedItem
   return db.prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.plan_date = ? AND p.customer_id = ?`).get(date, customerId) as ClaimedItem | undefined;
 }
 
+/**
+ * The item of a day for a customer id that lost its leading zeros in Excel (123 for 000123): found
+ * only when exactly one customer on that day's list is that number.
+ */
+export function itemOfDayUnpadded(db: Db, date: string, digits: string): ClaimedItem | undefined {
+  const rows = db
+    .prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.plan_date = ? AND p.customer_id GLOB '0*' AND ltrim(p.customer_id, '0') = ? LIMIT 2`)
+    .all(date, digits.replace(/^0+/, '')) as ClaimedItem[];
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
 export function itemById(db: Db, id: number): ClaimedItem | undefined {
   return db.prepare(`SELECT ${ITEM} FROM plan_items p WHERE p.id = ?`).get(id) as ClaimedItem | undefined;
 }

@@ -71,10 +71,10 @@ describe('followup call --no-input', () => {
     const missing = call('--agent', '小李', '--no-input', '--answers', answers('missing.json', { outcome: 'completed', answers: {} }));
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-    expect(missing.stderr).toMatch(/"satisfaction" needs an answer: a score from 1 \(very dissatisfied\) to 5 \(very satisfied\)\./);
+    expect(missing.stderr).toMatch(/\(satisfaction\)" needs an answer: a score from 1 \(very dissatisfied\) to 5 \(very satisfied\)\./);
     const bad = call('--agent', '小李', '--no-input', '--answers', answers('bad.json', { outcome: 'completed', answers: { satisfaction: 7 } }));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/"7" is not an answer to "satisfaction"/);
+    expect(bad.stderr).toMatch(/"7" is not an answer to "So far, how satisfied .*\(satisfaction\)"/);
     const issue = call(
       '--agent',
       '小李',
@@ -105,6 +105,16 @@ describe('followup call --no-input', () => {
     const noAgent = call('--no-input', '--answers', answers('y.json', { outcome: 'busy' }));
     expect(noAgent.code).toBe(2);
     expect(noAgent.stderr).toMatch(/Say who is calling with --agent NAME \(agents: 小王, 小李\)/);
+  });
+
+  it('names an unknown agent whatever the terminal, and a day without a list as such', () => {
+    // No terminal and no --no-input: the unknown agent is still what is wrong.
+    const screen = call('--agent', '小张');
+    expect(screen.code).toBe(2);
+    expect(screen.stderr.trim()).toBe('Unknown agent "小张". Agents in the config: 小王, 小李.');
+    const noList = call('--agent', '小王', '--date', '2026-12-01', '--no-input', '--answers', answers('z.json', { outcome: 'busy' }));
+    expect(noList.code).toBe(1);
+    expect(noList.stderr.trim()).toBe('There is no call list for 小王 on 2026-12-01. Ask your team lead to run: followup plan --date 2026-12-01');
   });
 
   it('a named customer: recorded for them; one not on the list is refused with where to look', () => {

@@ -64,7 +64,17 @@ describe('followup segments', () => {
     const result = cli('segments', '--date', '2026-02-30');
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('Cannot read --date "2026-02-30". Write a real date as YYYY-MM-DD, e.g. --date 2026-11-23.\n');
+    expect(result.stderr).toBe('Cannot read --date "2026-02-30". Write a real date as YYYY-MM-DD (or 2026/11/23), e.g. --date 2026-11-23.\n');
+    expect(cli('segments', '--date', '2026/2/30').code).toBe(2);
+  });
+
+  it('reads --date as Excel and people write it: 2026/11/23, 2026.11.23, 2026年11月23日', () => {
+    const iso = cli('segments', '--date', DATE, '--json').stdout;
+    for (const written of ['2026/11/23', '2026.11.23', '2026年11月23日', '２０２６-１１-２３']) {
+      const result = cli('segments', '--date', written, '--json');
+      expect(result.code, written).toBe(0);
+      expect(result.stdout).toBe(iso);
+    }
   });
 
   it('says to run init or import first when there is no database', () => {
@@ -202,7 +212,8 @@ describe('followup plan', () => {
     const firstNormal = items.findIndex((i) => !i.urgent);
     expect(firstNormal).toBe(6);
     expect(items.slice(firstNormal).every((i) => !i.urgent)).toBe(true);
-    expect(items[0]).toMatchObject({ customerId: 'C1033', scenario: 'complaint-open', urgent: true });
+    // The complaint opened Sunday (due today) before the one opened Thursday, now overdue.
+    expect(items[0]).toMatchObject({ customerId: 'C1002', scenario: 'complaint-open', urgent: true });
     const open = items.filter((i) => i.scenario === 'complaint-open');
     expect(open.map((i) => i.customerId).sort()).toEqual(['C1002', 'C1009', 'C1020', 'C1033']);
     expect(open.every((i) => i.urgent && items.indexOf(i) < firstNormal)).toBe(true);
@@ -243,7 +254,7 @@ describe('followup plan', () => {
       expect(SCENARIO_IDS).toContain(row['scenario id']);
       expect([row.outcome, row['satisfaction (1-5)'], row.notes]).toEqual(['', '', '']);
     }
-    expect(rows[0]).toMatchObject({ 'customer id': 'C1033', urgent: 'yes', 'scenario id': 'complaint-open', scenario: 'complaint (open)' });
+    expect(rows[0]).toMatchObject({ 'customer id': 'C1002', urgent: 'yes', 'scenario id': 'complaint-open', scenario: 'complaint (open)' });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { count, run, workspace } from './helpers.js';
@@ -46,7 +47,7 @@ describe('followup init', () => {
     expect(mode(db)).toBe(0o600);
     expect(count(db, 'customers')).toBe(0);
     setLang('en');
-    expect(loadConfig(undefined, dir)).toEqual({ ...defaultConfig('en'), file: configFile });
+    expect(loadConfig(undefined, dir)).toEqual({ ...defaultConfig('en'), lang: 'en', file: configFile });
     // The new setup works: the next command reads the config and uses the database.
     expect(cli('import', 'customers', 'fixtures/customers.csv').code).toBe(0);
     expect(count(db, 'customers')).toBe(40);
@@ -71,7 +72,7 @@ describe('followup init', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('The database followup.db already exists; kept it as it is.');
     setLang('en');
-    expect(loadConfig(undefined, dir)).toEqual({ ...defaultConfig('en'), file: configFile });
+    expect(loadConfig(undefined, dir)).toEqual({ ...defaultConfig('en'), lang: 'en', file: configFile });
     expect(count(db, 'customers')).toBe(40);
     expect(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
@@ -85,10 +86,10 @@ describe('followup init', () => {
     expect(text).toMatch(/^# followup 设置。/);
     expect(text).toContain('# 客户分层');
     expect(text).toContain('company: 本公司');
-    expect(text).toContain('# lang: zh-CN');
+    expect(text).toMatch(/^lang: zh-CN$/m);
     expect(text).not.toContain('Customer segments');
     setLang('zh-CN');
-    expect(loadConfig(undefined, dir)).toEqual({ ...defaultConfig('zh-CN'), file: configFile });
+    expect(loadConfig(undefined, dir)).toEqual({ ...defaultConfig('zh-CN'), lang: 'zh-CN', file: configFile });
   });
 
   it('without --lang, follows the environment language', () => {
@@ -155,5 +156,42 @@ describe('a bad config', () => {
     const result = cli('import', 'customers', 'fixtures/customers.csv');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('followup.config.yaml:3: "company" is written twice in the same group; keep one\n');
+  });
+});
+
+describe('init: the company and the language the scripts speak', () => {
+  it('writes --company and the language of --lang, and a placeholder company follows the script language', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-init-co-'));
+    try {
+      const named = run(['--lang', 'zh-CN', 'init', '--company', '安心家电'], { cwd: dir });
+      expect(named.code).toBe(0);
+      const text = fs.readFileSync(path.join(dir, 'followup.config.yaml'), 'utf8');
+      expect(text).toMatch(/^lang: zh-CN$/m);
+      expect(text).toMatch(/^company: 安心家电/m);
+      expect(run(['scripts', 'show', 'after-sale'], { cwd: dir }).stdout).toContain('安心家电');
+
+      // An English file with the placeholder: a Chinese script says 本公司, never "our company".
+      const en = run(['--lang', 'en', 'init', '--force'], { cwd: dir });
+      expect(en.code).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'followup.config.yaml'), 'utf8')).toMatch(/^lang: en$/m);
+      const zh = run(['--lang', 'zh-CN', 'scripts', 'show', 'after-sale'], { cwd: dir }).stdout;
+      expect(zh).toContain('本公司');
+      expect(zh).not.toContain('our company');
+      expect(run(['init', '--force', '--company', ' '], { cwd: dir }).code).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the language from the locale when --lang is not given', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-init-lc-'));
+    try {
+      expect(run(['init'], { cwd: dir, env: { LANG: 'zh_CN.UTF-8' } }).code).toBe(0);
+      const text = fs.readFileSync(path.join(dir, 'followup.config.yaml'), 'utf8');
+      expect(text).toMatch(/^lang: zh-CN$/m);
+      expect(text).toMatch(/^company: 本公司/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -72,7 +72,7 @@ describe('answers', () => {
   it('checks each type and takes choices by number or id', () => {
     expect(checkAnswer(q({ type: 'rating' }), '4')).toBe(4);
     expect(checkAnswer(q({ type: 'rating' }), 5)).toBe(5);
-    expect(() => checkAnswer(q({ type: 'rating' }), '6')).toThrow(/"6" is not an answer to "q": a score from 1/);
+    expect(() => checkAnswer(q({ type: 'rating' }), '6')).toThrow(/"6" is not an answer to "Q\? \(q\)": a score from 1/);
     expect(checkAnswer(q({ type: 'nps' }), '0')).toBe(0);
     expect(() => checkAnswer(q({ type: 'nps' }), 11)).toThrow(UserError);
     expect(checkAnswer(q({ type: 'yes-no' }), '是')).toBe(true);
@@ -83,7 +83,16 @@ describe('answers', () => {
     ];
     expect(checkAnswer(q({ type: 'single', choices }), '2')).toBe('cheap');
     expect(checkAnswer(q({ type: 'single', choices }), 'fast')).toBe('fast');
-    expect(() => checkAnswer(q({ type: 'single', choices }), '3')).toThrow(/one choice: 1=fast, 2=cheap/);
+    expect(() => checkAnswer(q({ type: 'single', choices }), '3')).toThrow(/"Q\? \(q\)": .*1=Fast, 2=Cheap/);
+    // The labels shown are answers too: 退款, 不满 …
+    const zh = [
+      { id: 'refund', text: '退款' },
+      { id: 'replace', text: '换货' },
+    ];
+    expect(checkAnswer(q({ type: 'single', choices: zh }), '退款')).toBe('refund');
+    expect(checkAnswer(q({ type: 'single', choices: zh }), '２')).toBe('replace');
+    expect(checkAnswer(q({ type: 'multiple', choices: zh }), '换货、退款')).toEqual(['replace', 'refund']);
+    expect(checkAnswer(q({ type: 'single', choices }), ' cheap ')).toBe('cheap');
     expect(checkAnswer(q({ type: 'multiple', choices }), '1, 2')).toEqual(['fast', 'cheap']);
     expect(checkAnswer(q({ type: 'multiple', choices }), ['cheap'])).toEqual(['cheap']);
     expect(checkAnswer(q({ type: 'date' }), '2026/11/3')).toBe('2026-11-03');
@@ -94,7 +103,7 @@ describe('answers', () => {
     expect(checkAnswer(q({ type: 'rating' }), '')).toBeNull();
     expect(checkAnswer(q({ type: 'text' }), null)).toBeNull();
     expect(userError(() => checkAnswer(q({ id: 'satisfaction', type: 'rating', required: true }), '')).message).toBe(
-      '"satisfaction" needs an answer: a score from 1 (very dissatisfied) to 5 (very satisfied).',
+      '"Q? (satisfaction)" needs an answer: a score from 1 (very dissatisfied) to 5 (very satisfied).',
     );
   });
 
@@ -105,7 +114,7 @@ describe('answers', () => {
       ['resolved', false],
       ['still-wrong', 'still leaks'],
     ]);
-    expect(userError(() => checkAnswers(script, { resolved: true })).message).toMatch(/"satisfaction" needs an answer/);
+    expect(userError(() => checkAnswers(script, { resolved: true })).message).toMatch(/\(satisfaction\)" needs an answer/);
     expect(userError(() => checkAnswers(script, { satisfaction: 5, bogus: 1 })).message).toMatch(/has no question "bogus"\. Its questions: satisfaction, resolved/);
     // still-wrong is only asked when the problem is not resolved or satisfaction <= 3.
     expect(userError(() => checkAnswers(script, { satisfaction: 5, resolved: true, 'still-wrong': 'x' })).message).toBe(
@@ -155,7 +164,7 @@ describe('outcomes and what follows', () => {
     plan('2026-11-23');
     const s = session('2026-11-23');
     expect(userError(() => recordWholeCall(s, { outcome: 'completed', answers: { recommend: 'x' } })).message).toMatch(/has no question "recommend"/);
-    expect(userError(() => recordWholeCall(s, { outcome: 'completed', answers: {} })).message).toMatch(/"satisfaction" needs an answer/);
+    expect(userError(() => recordWholeCall(s, { outcome: 'completed', answers: {} })).message).toMatch(/\(satisfaction\)" needs an answer/);
     expect(itemOf('2026-11-23', 'A')?.status).toBe('pending');
     expect(db.prepare('SELECT count(*) AS n FROM calls').get()).toEqual({ n: 0 });
 

@@ -200,10 +200,11 @@ describe('the file followup init writes', () => {
     it(`loads back to exactly the defaults (${lang})`, () => {
       setLang(lang);
       const text = renderConfig(lang);
-      expect(load(text)).toEqual({ ...defaultConfig(lang), file: path.join(dir, FILE) });
+      // The file says its language (lang: is written out), so it reads the same for everyone.
+      expect(load(text)).toEqual({ ...defaultConfig(lang), lang, file: path.join(dir, FILE) });
       // …also for someone whose environment is in the other language.
       setLang(lang === 'en' ? 'zh-CN' : 'en');
-      expect(load(text)).toEqual({ ...defaultConfig(lang), file: path.join(dir, FILE) });
+      expect(load(text)).toEqual({ ...defaultConfig(lang), lang, file: path.join(dir, FILE) });
     });
   }
 
@@ -215,7 +216,7 @@ describe('the file followup init writes', () => {
         // Every setting line has its comment on it or on the line above; lines with "- {" are agents.
         if (/^\s+\w[\w-]*: \S/.test(line)) expect(line).toMatch(/ # \S/);
       }
-      expect(text).toMatch(/^# lang: /m);
+      expect(text).toMatch(/^lang: (en|zh-CN)$/m);
       expect(text).toMatch(/^# db: followup\.db$/m);
     }
     expect(en).toContain('# Customer segments');
