@@ -50,7 +50,9 @@ export interface ImportOptions {
   onProgress?: (bytesRead: number, totalBytes: number | undefined, rows: number) => void;
 }
 
-export interface ImportResult {
+/** What an import did; what the reader learned of the file (skipped rows, warnings, unmapped columns …) is the reader's. */
+export interface ImportResult
+  extends Pick<ReaderResult, 'skipped' | 'firstSkipped' | 'warnings' | 'unmappedColumns' | 'unknownStatuses' | 'nonPurchase' | 'resolvedFrom'> {
   kind: ImportKind;
   file: string;
   rows: number;
@@ -59,19 +61,6 @@ export interface ImportResult {
   unchanged: number;
   rejected: number;
   duplicates: number;
-  /** Totals, footers and blank rows: not records. */
-  skipped: number;
-  firstSkipped: { line: number; label: string } | null;
-  /** Rows kept with an empty optional value, listed in the rejects file. */
-  warnings: number;
-  /** Headers no field claims (their cells are kept in `extra`). */
-  unmappedColumns: string[];
-  /** Status values not understood. */
-  unknownStatuses: string[];
-  /** Orders stored as no purchase (refunded, cancelled, closed, unpaid). */
-  nonPurchase: number;
-  /** Tickets resolved by their status alone, by the date taken. */
-  resolvedFrom: { updatedAt: number; openedAt: number };
   rejectsFile: string | null;
   /** The sheet read, for a workbook. */
   sheet?: string;

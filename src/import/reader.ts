@@ -64,7 +64,9 @@ export interface ReaderResult {
   unmappedColumns: string[];
   /** Status values nobody could read, most frequent first. */
   unknownStatuses: string[];
+  /** Orders stored as no purchase (refunded, cancelled, closed, unpaid). */
   nonPurchase: number;
+  /** Tickets resolved by their status alone, by the date taken. */
   resolvedFrom: { updatedAt: number; openedAt: number };
   rejectsFile: string | null;
   sha256: string;

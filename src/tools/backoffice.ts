@@ -20,9 +20,8 @@
 // (manifest.json beside the files, also returned) says what every damaged row is and what a correct
 // import must do with it, by line number (the header is line 1; the same line in every format).
 
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { civil } from '../domain/calendar.js';
 import {
   CATEGORIES,
@@ -39,6 +38,7 @@ import {
   cumulative,
   groupThousands,
   parseDay,
+  isMainModule,
 } from './generate.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -908,16 +908,6 @@ export async function backofficeMain(argv: readonly string[]): Promise<void> {
   }
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   void backofficeMain(process.argv.slice(2));
 }

@@ -759,17 +759,17 @@ async function main(): Promise<void> {
   }
 }
 
-/** True when this file is the program being run, not a module imported by tests. */
-function isMain(): boolean {
+/** True when the module at `url` is the program being run, not a module imported by tests. */
+export function isMainModule(url: string): boolean {
   const script = process.argv[1];
   if (!script) return false;
   try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+    return url === pathToFileURL(realpathSync(script)).href;
   } catch {
     return false;
   }
 }
 
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   void main();
 }
