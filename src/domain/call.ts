@@ -182,10 +182,10 @@ function level1Of(value: string): IssueLevel1 | undefined {
 }
 
 /** A level-2 category among `allowed` by its id or its label (功能异常). */
-function level2Of2(allowed: readonly string[], value: string): string | undefined {
+function level2Matching(allowed: readonly string[], value: string): string | undefined {
   if (allowed.includes(value)) return value;
   const key = labelKey(value);
-  return allowed.find((id) => labelKey(level2Label(id)) === key || LANGS.some((lang) => labelKey(t(`issue.l2.${id}` as Parameters<typeof t>[0], undefined, lang)) === key));
+  return allowed.find((id) => LANGS.some((lang) => labelKey(t(`issue.l2.${id}` as Parameters<typeof t>[0], undefined, lang)) === key));
 }
 
 /** A question as the agent knows it: its text, with its id for the answers file. */
@@ -311,7 +311,7 @@ export function checkIssue(config: Config, calendar: WorkingCalendar, callDay: s
   if (!level1) fail('issue.level1', { n: at, value: String(input.level1 ?? ''), ids: ISSUE_LEVEL1.join(', ') });
   const level2Text = optionalText(input.level2, 'level2');
   const allowed = level2Of(config, level1);
-  const level2 = level2Text === null ? null : (level2Of2(allowed, level2Text) ?? null);
+  const level2 = level2Text === null ? null : (level2Matching(allowed, level2Text) ?? null);
   if (level2Text !== null && level2 === null) fail('issue.level2', { n: at, value: level2Text, level1, ids: allowed.join(', ') });
   const priority = String(input.priority ?? '').trim().toUpperCase() as Priority;
   if (!PRIORITIES.includes(priority)) fail('issue.priority', { n: at, value: String(input.priority ?? '') });

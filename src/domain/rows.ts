@@ -311,8 +311,20 @@ function checkComplaint(
 // "共 120 条", Total. The label is the first filled cell of its row, alone or followed by figures.
 const FOOTER_RE =
   /^(?:(?:本页|全部|总|合|小|共|累)\s*计|总\s*数|汇\s*总|total|totals|sum|subtotal|grand\s*total|count)\s*(?:[(（][^)）]*[)）])?\s*[:：]?\s*[\d,，.\s]*(?:条|行|笔|个|项|位|名|人|单|元|rows?|records?|items?|orders?)?\s*[\d,，.\s]*$|^共\s*[\d,，]+\s*(?:条|行|笔|个|项|位|名|人|单)/i;
-// First characters a footer label can start with: a cheap test before the expression.
-const FOOTER_FIRST = new Set(['合', '总', '小', '共', '汇', '本', '全', '累', 't', 'T', 's', 'S', 'c', 'C']);
+// What a footer label can start with, tested before the expression: this runs on the first cell of
+// every row, usually an id (C1000001, 000123), which must not pay for a regular expression.
+const FOOTER_CJK = new Set(['合', '总', '小', '共', '汇', '本', '全', '累']);
+const FOOTER_LATIN = new Set(['t', 'T', 's', 'S', 'c', 'C', 'g', 'G']);
+
+function mayBeFooter(text: string): boolean {
+  if (FOOTER_CJK.has(text[0])) return true;
+  // Total, Sum, Count, Grand total: a letter follows the first one (C1000001 has a digit there).
+  if (FOOTER_LATIN.has(text[0])) {
+    const next = text.charCodeAt(1) | 0x20;
+    return next >= 97 && next <= 122;
+  }
+  return text.charCodeAt(0) >= 0xff00; // full-width (Ｔｏｔａｌ): decided once folded
+}
 
 /**
  * A row that is no record: blank (every cell empty, as Excel writes rows it once formatted) or a
@@ -324,7 +336,7 @@ export function footerLabel(record: string[]): string | null {
     if (cell.length === 0) continue;
     const text = cell.trim();
     if (text === '') continue;
-    if (!FOOTER_FIRST.has(text[0]) && !FOOTER_FIRST.has(halfWidth(text)[0] ?? '')) return null;
+    if (!mayBeFooter(text)) return null;
     return FOOTER_RE.test(halfWidth(text)) ? text : null;
   }
   return '';

@@ -419,12 +419,27 @@ const ORDER_STATE_PATTERNS: [RegExp, OrderState][] = [
   [/已付|已支付|付款成功|待发货|备货|paid|processing|to ship/i, 'paid'],
 ];
 
+/**
+ * A status column holds a handful of distinct values over millions of rows: each is matched against
+ * the patterns once, then looked up (bounded, in case a column holds free text).
+ */
+function memoised<T>(read: (text: string) => T): (cell: string) => T {
+  const seen = new Map<string, T>();
+  return (cell) => {
+    let value = seen.get(cell);
+    if (value === undefined && !seen.has(cell)) {
+      value = read(halfWidth(cell).trim());
+      if (seen.size < 10_000) seen.set(cell, value);
+    }
+    return value as T;
+  };
+}
+
 /** 已退款 → refunded, 交易成功 → completed; null for a status nobody could read (kept as 'other', named in the summary). */
-export function orderState(cell: string): OrderState | null {
-  const text = halfWidth(cell).trim();
+export const orderState = memoised<OrderState | null>((text) => {
   for (const [pattern, state] of ORDER_STATE_PATTERNS) if (pattern.test(text)) return state;
   return null;
-}
+});
 
 export type TicketState = 'open' | 'resolved' | 'closed';
 const TICKET_STATE_PATTERNS: [RegExp, TicketState][] = [
@@ -434,11 +449,10 @@ const TICKET_STATE_PATTERNS: [RegExp, TicketState][] = [
 ];
 
 /** 处理中 → open, 已结案 → closed, 已解决 → resolved; null when the status says none of these. */
-export function ticketState(cell: string): TicketState | null {
-  const text = halfWidth(cell).trim();
+export const ticketState = memoised<TicketState | null>((text) => {
   for (const [pattern, state] of TICKET_STATE_PATTERNS) if (pattern.test(text)) return state;
   return null;
-}
+});
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
