@@ -22,6 +22,7 @@ import { callCommand } from './commands/call.js';
 import { callsCommand } from './commands/calls.js';
 import { issuesCommand } from './commands/issues.js';
 import { reportCommand } from './commands/report.js';
+import { doctorCommand } from './commands/doctor.js';
 import { mapSqliteError, resolveDbPath } from './storage/db.js';
 
 export const EXIT_BUG = 70;
@@ -57,6 +58,7 @@ export function buildProgram(ctx: Context): Command {
   program.addCommand(issuesCommand(ctx));
   program.addCommand(reportCommand(ctx));
   program.addCommand(scriptsCommand(ctx));
+  program.addCommand(doctorCommand(ctx));
   return program;
 }
 
@@ -85,6 +87,9 @@ function earlyLang(argv: string[], env: NodeJS.ProcessEnv, cwd: string): { lang:
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  // Everything followup writes holds customers' data: files 0600 and folders 0700 whatever the
+  // umask, including those SQLite makes itself (-wal, -shm, temporary files).
+  process.umask(0o077);
   const { lang, badLang } = earlyLang(argv, env, cwd);
   setLang(lang);
   const out = consoleOutput(env);

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import type { Config } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { Interrupted, terminalPrompter, type Prompter } from '../core/prompt.js';
@@ -65,7 +66,7 @@ export function callCommand(ctx: Context, prompter: () => Prompter = () => termi
         if (input !== undefined) {
           const s = callSession(db, config, ctx.lang, agent as string, date);
           const recorded = patiently(() => recordWholeCall(s, input as CallInput, flags.customer?.trim()), waiting);
-          ctx.out.data(JSON.stringify(recorded));
+          ctx.out.data(jsonText(recorded));
           return;
         }
         const screen = prompter();

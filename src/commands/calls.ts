@@ -1,6 +1,7 @@
 // followup calls [--date D] [--agent A] [--json]: what was done on day D, what is left, outcome counts.
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { callsOfDay, OUTCOMES, type DayOfCalls } from '../domain/call.js';
@@ -29,7 +30,7 @@ export function callsCommand(ctx: Context) {
       if (agent !== undefined && !config.agents.some((a) => a.name === agent)) {
         throw new UsageError('call.unknownAgent', { name: agent, agents: config.agents.map((a) => a.name).join(', ') });
       }
-      const db = openExistingDatabase(ctx);
+      const db = openExistingDatabase(ctx, { write: false });
       let day: DayOfCalls;
       try {
         day = callsOfDay(db, date, agent);
@@ -37,7 +38,7 @@ export function callsCommand(ctx: Context) {
         db.close();
       }
       const full = flags.fullPhone === true;
-      if (flags.json) ctx.out.data(JSON.stringify(toJson(day, full)));
+      if (flags.json) ctx.out.data(jsonText(toJson(day, full)));
       else ctx.out.data(render(day, full).join('\n'));
     });
 }

@@ -1,14 +1,14 @@
 // What the reading commands (segments, customers, explain, plan) share: the --date option, opening
 // a database that must already exist, and how a phone number is shown.
 import fs from 'node:fs';
-import path from 'node:path';
 import { Option } from 'commander';
 import type { Context } from '../core/command.js';
 import { displayPath } from '../core/config.js';
+import { outputTarget, type Target } from '../core/files.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { isIsoDate } from '../domain/calendar.js';
+import { inSupportedYears, isIsoDate, SUPPORTED_YEARS } from '../domain/calendar.js';
 import { displayPhone, halfWidth, isProblem, maskPhone, parseDate } from '../domain/values.js';
-import { t, type MessageId } from '../messages/index.js';
+import { t } from '../messages/index.js';
 import { openDatabase, type Db } from '../storage/db.js';
 
 /** Today's date where the user is (local time), as YYYY-MM-DD. */
@@ -22,23 +22,36 @@ export function dateOption(): Option {
 }
 
 /** The --date value, checked; today when absent. A bad date is a usage error (exit 2). */
-export function parseDateFlag(value: string | undefined): string {
+export function parseDateFlag(value: string | undefined, flag = '--date'): string {
   if (value === undefined) return localToday();
   const trimmed = halfWidth(value.trim());
-  if (isIsoDate(trimmed)) return trimmed;
+  let date: string | undefined;
+  if (isIsoDate(trimmed)) date = trimmed;
   // As people and Excel write it: 2026/11/30, 2026.11.30, 2026年11月30日.
-  if (/^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/.test(trimmed)) {
+  else if (/^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/.test(trimmed)) {
     const day = parseDate(trimmed);
-    if (!isProblem(day) && isIsoDate(day.value)) return day.value;
+    if (!isProblem(day) && isIsoDate(day.value)) date = day.value;
   }
-  throw new UsageError('cmd.badDate', { value });
+  if (date === undefined) throw new UsageError('cmd.badDate', { value });
+  checkSupportedYear(date, flag);
+  return date;
 }
 
-/** The database, which these commands never create: without it there is nothing to read. */
-export function openExistingDatabase(ctx: Context): Db {
+/** A date or month outside SUPPORTED_YEARS is a usage error naming them (exit 2). */
+export function checkSupportedYear(dateOrMonth: string, flag: string): void {
+  if (!inSupportedYears(dateOrMonth)) {
+    throw new UsageError('date.outOfRange', { flag, value: dateOrMonth, from: SUPPORTED_YEARS.from, to: SUPPORTED_YEARS.to });
+  }
+}
+
+/**
+ * The database, which these commands never create: without it there is nothing to read. A command
+ * that only reads (`write: false`) opens a read-only file read-only; one that writes is told it is read-only.
+ */
+export function openExistingDatabase(ctx: Context, { write = true }: { write?: boolean } = {}): Db {
   const file = ctx.dbPath();
-  if (!fs.existsSync(file)) throw new UserError('cmd.noDatabase', { path: displayPath(file, ctx.cwd) });
-  return openDatabase(file);
+  if (!fs.lstatSync(file, { throwIfNoEntry: false })) throw new UserError('cmd.noDatabase', { path: displayPath(file, ctx.cwd) });
+  return openDatabase(file, { readOnlyFallback: !write });
 }
 
 /** A phone for people to read: masked (138****8000), or as dialled (138 0013 8000) with --full-phone. */
@@ -59,15 +72,24 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * An --out FILE, checked before any work: not a folder, and in a folder that exists. Returns the
- * absolute path and the path as the user knows it, for messages.
+ * An --out FILE, checked before any work (core/files.ts): `-` or /dev/stdout for standard output,
+ * else a file in a folder that exists that is not a folder, a device, a FIFO, a symbolic link, or
+ * the database or config this command reads.
  */
-export function checkOutFile(value: string, cwd: string, isFolder: MessageId = 'error.fileIsDirectory'): { file: string; shown: string } {
-  const file = path.resolve(cwd, value);
-  const shown = displayPath(file, cwd);
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(isFolder, { path: shown });
-  if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError('plan.outFolder', { path: shown, folder: displayPath(path.dirname(file), cwd) });
+export function checkOutFile(ctx: Context, value: string, isFolder?: 'error.fileIsDirectory' | 'report.outIsFolder'): Target {
+  return outputTarget(value, { cwd: ctx.cwd, flag: '--out', stdout: true, reading: readFiles(ctx), isFolder });
+}
+
+/** The files every command may read: the database with its WAL and shared-memory files, and the config. */
+export function readFiles(ctx: Context): string[] {
+  const files: string[] = [];
+  try {
+    const db = ctx.dbPath();
+    files.push(db, `${db}-wal`, `${db}-shm`);
+    const config = ctx.config().file;
+    if (config) files.push(config);
+  } catch {
+    // a broken config is reported by the command that reads it
   }
-  return { file, shown };
+  return files;
 }

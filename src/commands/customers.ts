@@ -2,6 +2,7 @@
 // (of one segment) on day D, with masked phones unless --full-phone.
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { segmentRulesFrom } from '../domain/plan.js';
@@ -35,13 +36,13 @@ export function customersCommand(ctx: Context) {
       const limit = flags.limit === undefined ? DEFAULT_LIMIT : parseLimit(flags.limit);
       const full = flags.fullPhone ?? false;
       const config = ctx.config();
-      const db = openExistingDatabase(ctx);
+      const db = openExistingDatabase(ctx, { write: false });
       try {
         const rules = segmentRulesFrom(config);
         const customers = listCustomers(db, rules, date, segment, limit);
         if (flags.json) {
           ctx.out.data(
-            JSON.stringify({
+            jsonText({
               date,
               segment,
               customers: customers.map((c) => ({

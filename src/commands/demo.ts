@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { CONFIG_FILE, loadConfig, renderConfig } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { DEMO_DAYS, DEMO_LAST_DAY, DEMO_MONTH, runDemo, type DemoResult } from '../domain/demo.js';
@@ -53,7 +54,7 @@ export function demoCommand(ctx: Context) {
       let explainName = '';
       try {
         // The settings the folder's commands will read: the defaults, in the demo's language.
-        writeNew(configPath, renderConfig(lang).replace(/^# lang: .*$/m, `lang: ${lang}`), 0o644);
+        writeNew(configPath, renderConfig(lang).replace(/^# lang: .*$/m, `lang: ${lang}`), 0o600);
         const config = loadConfig(configPath, dir);
         const db = openDatabase(dbPath, { create: true });
         try {
@@ -74,7 +75,7 @@ export function demoCommand(ctx: Context) {
 
       if (flags.json) {
         ctx.out.data(
-          JSON.stringify({
+          jsonText({
             dir,
             db: dbPath,
             config: configPath,
@@ -123,7 +124,7 @@ function prepareFolder(ctx: Context, flag: string | undefined): Folder {
   // The topmost folder mkdir creates, so that a failure removes all it made.
   let made: string | undefined;
   try {
-    made = fs.mkdirSync(dir, { recursive: true });
+    made = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new UserError('demo.cannotCreate', { path: flag, reason: reasonOf(error) });
   }

@@ -2,6 +2,7 @@
 import { calendarLinesFor } from '../domain/calendar.js';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { UserError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { explainCustomer, type CustomerExplanation, type ScenarioFinding, type SegmentMiss } from '../domain/explain.js';
@@ -25,7 +26,7 @@ export function explainCommand(ctx: Context) {
       const date = parseDateFlag(flags.date);
       const customerId = customerArg.trim();
       const config = ctx.config();
-      const db = openExistingDatabase(ctx);
+      const db = openExistingDatabase(ctx, { write: false });
       let explanation: CustomerExplanation | undefined;
       try {
         explanation = explainCustomer(db, config, date, customerId);
@@ -34,7 +35,7 @@ export function explainCommand(ctx: Context) {
       }
       if (!explanation) throw new UserError('explain.unknownCustomer', { id: customerId });
       if (explanation.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: explanation.uncoveredYears.join(', '), lines: calendarLinesFor(explanation.uncoveredYears.map(Number)) }));
-      if (flags.json) ctx.out.data(JSON.stringify(toJson(explanation)));
+      if (flags.json) ctx.out.data(jsonText(toJson(explanation)));
       else ctx.out.data(render(ctx, explanation).join('\n'));
     });
 }

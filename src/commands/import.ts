@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
-import { ProgressBar } from '../core/output.js';
+import { ProgressBar, jsonText } from '../core/output.js';
 import { importCalls, parseSheetMap, type CallsImportResult } from '../import/calls.js';
 import { parseKind } from '../domain/columns.js';
 import { parseDelimiter, parseEncoding } from '../import/decode.js';
@@ -117,7 +117,7 @@ async function importCallList(ctx: Context, file: string, flags: ImportFlags): P
     db.close();
   }
   if (flags.json) {
-    ctx.out.data(JSON.stringify(result));
+    ctx.out.data(jsonText(result));
     return;
   }
   const { file: name, rows, inserted, updated, unchanged, skipped, rejected } = result;
@@ -128,7 +128,7 @@ async function importCallList(ctx: Context, file: string, flags: ImportFlags): P
 
 function report(ctx: Context, result: ImportResult, json: boolean): void {
   if (json) {
-    ctx.out.data(JSON.stringify(result));
+    ctx.out.data(jsonText(result));
     return;
   }
   const { out } = ctx;

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { CONFIG_FILE, defaultConfig, displayPath, renderConfig, type Agent } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { replaceFile } from '../core/files.js';
+import { FILE_MODE, FOLDER_MODE, replaceFile } from '../core/files.js';
 import { halfWidth } from '../domain/values.js';
 import { terminalPrompter } from '../core/prompt.js';
 import { langFromEnv, parseLang, t, type Lang } from '../messages/index.js';
@@ -56,7 +56,7 @@ export function initCommand(ctx: Context) {
       // After the file is written, so that a broken file it replaced is not read for the db path.
       const dbPath = ctx.dbPath();
       const existed = fs.existsSync(dbPath);
-      openDatabase(dbPath, { create: true }).close();
+      openDatabase(dbPath, { create: true, emptyIsNew: true }).close();
       ctx.out.info(t(existed ? 'init.dbKept' : 'init.dbCreated', { path: displayPath(dbPath, ctx.cwd) }));
       ctx.out.info(t('init.next', { config: configFlag }));
     });
@@ -74,14 +74,14 @@ async function askCompany(lang: Lang, fallback: string): Promise<string | undefi
 
 function writeConfig(file: string, shown: string, text: string, force: boolean, configFlag: string): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: FOLDER_MODE });
     if (!force) {
       // 'wx': another init that got there first is not overwritten.
-      fs.writeFileSync(file, text, { flag: 'wx', mode: 0o644 });
+      fs.writeFileSync(file, text, { flag: 'wx', mode: FILE_MODE });
       return;
     }
     // Replace in one step: a reader sees the old file or the new one, never half of it.
-    replaceFile(file, text, 0o644);
+    replaceFile(file, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new UserError('init.exists', { path: shown, command: `followup init --force${configFlag}` });

@@ -2,6 +2,7 @@
 // followup issues assign ID --department D / followup issues resolve ID --note TEXT.
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { level2Label } from '../domain/call.js';
@@ -36,7 +37,7 @@ export function issuesCommand(ctx: Context) {
         const date = parseDateFlag(flags.date);
         const status = parseStatus(flags.status);
         const department = flags.department?.trim() || undefined;
-        const db = openExistingDatabase(ctx);
+        const db = openExistingDatabase(ctx, { write: false });
         let all: IssueView[];
         let shown: IssueView[];
         let stale: ReturnType<typeof staleComplaintsOn> = [];
@@ -59,7 +60,7 @@ export function issuesCommand(ctx: Context) {
         const full = flags.fullPhone === true;
         if (flags.json) {
           ctx.out.data(
-            JSON.stringify({
+            jsonText({
               date,
               status,
               department: department ?? null,

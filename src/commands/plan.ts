@@ -2,8 +2,10 @@
 // (or rebuilds) day D's call list, prints a summary and the list by agent, and can write it as CSV.
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { SCENARIO_IDS, type Config } from '../core/config.js';
 import { writeCsvFile } from '../core/csv.js';
+import { removeStaleScratch } from '../core/scratch.js';
 import { UsageError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { calendarLinesFor, daysBetween, weekday } from '../domain/calendar.js';
@@ -59,10 +61,12 @@ export function planCommand(ctx: Context) {
       const date = parseDateFlag(flags.date);
       const config = ctx.config();
       const agents = flags.agents === undefined ? undefined : parseAgentNames(flags.agents, config);
-      const out = flags.out === undefined ? undefined : checkOutFile(flags.out, ctx.cwd);
+      const out = flags.out === undefined ? undefined : checkOutFile(ctx, flags.out);
       const full = flags.fullPhone ?? false;
 
       const db = openExistingDatabase(ctx);
+      // What an earlier plan killed part-way left behind goes now, whether or not this one needs a scratch folder.
+      removeStaleScratch();
       let list: CallList;
       try {
         list = planCallList(db, config, { date, agents, force: flags.force ?? false });
@@ -73,16 +77,18 @@ export function planCommand(ctx: Context) {
       if (!list.planned) {
         const next = calendarFrom(config).nextWorkingDay(date);
         ctx.out.info(t('plan.dayOff', { date, weekday: t(`weekday.${weekday(date)}` as MessageId), next }));
-        if (flags.json) ctx.out.data(JSON.stringify({ date, workingDay: false, items: [] }));
+        if (flags.json) ctx.out.data(jsonText({ date, workingDay: false, items: [] }));
         return;
       }
       if (list.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: list.uncoveredYears.join(', '), lines: calendarLinesFor(list.uncoveredYears.map(Number)) }));
       if (!list.workingDay) ctx.out.info(t('plan.forcedDayOff', { date }));
       if (out) {
-        writeCsvFile(out.file, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)), out.shown);
+        writeCsvFile(out, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)));
+        // The list went to standard output: that is the data, and nothing else is printed there.
+        if (out.stdout) return;
         ctx.out.info(t('plan.wrote', { path: out.shown, count: list.items.length }));
       }
-      if (flags.json) ctx.out.data(JSON.stringify(toJson(list, full)));
+      if (flags.json) ctx.out.data(jsonText(toJson(list, full)));
       else ctx.out.data(render(ctx, list, full).join('\n'));
     });
 }

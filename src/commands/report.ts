@@ -2,12 +2,13 @@
 import path from 'node:path';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { replaceFile } from '../core/files.js';
 import { isMonth, monthReport } from '../domain/report.js';
 import { FORMATS, toCsv, toHtml, toMarkdown, toText, toXlsx, type Format } from '../report/formats.js';
 import { t } from '../messages/index.js';
-import { checkOutFile, openExistingDatabase, parseDateFlag } from './common.js';
+import { checkOutFile, checkSupportedYear, openExistingDatabase, parseDateFlag } from './common.js';
 
 interface ReportFlags {
   month?: string;
@@ -30,11 +31,12 @@ export function reportCommand(ctx: Context) {
       const date = parseDateFlag(flags.date);
       const month = flags.month?.trim() ?? date.slice(0, 7);
       if (!isMonth(month)) throw new UsageError('report.badMonth', { value: flags.month ?? '' });
-      const out = flags.out === undefined ? undefined : checkOutFile(flags.out, ctx.cwd, 'report.outIsFolder');
-      const format = chooseFormat(flags.format, out?.file);
-      if (format === 'xlsx' && !out && process.stdout.isTTY) throw new UsageError('report.xlsxNeedsOut');
+      checkSupportedYear(month, '--month');
+      const out = flags.out === undefined ? undefined : checkOutFile(ctx, flags.out, 'report.outIsFolder');
+      const format = chooseFormat(flags.format, out && !out.stdout ? out.file : undefined);
+      if (format === 'xlsx' && (!out || out.stdout) && process.stdout.isTTY) throw new UsageError('report.xlsxNeedsOut');
 
-      const db = openExistingDatabase(ctx);
+      const db = openExistingDatabase(ctx, { write: false });
       let report;
       try {
         report = monthReport(db, month, date);
@@ -43,7 +45,7 @@ export function reportCommand(ctx: Context) {
       }
       const body: string | Buffer =
         format === 'json'
-          ? JSON.stringify(report) + '\n'
+          ? jsonText(report) + '\n'
           : format === 'text'
             ? toText(report) + '\n'
             : format === 'md'
@@ -53,7 +55,7 @@ export function reportCommand(ctx: Context) {
                 : format === 'html'
                   ? toHtml(report, ctx.lang)
                   : await toXlsx(report);
-      if (out) {
+      if (out && !out.stdout) {
         writeAtomically(out, body);
         ctx.out.info(t('report.wrote', { format, month, path: out.shown }));
       } else if (typeof body === 'string') process.stdout.write(body);

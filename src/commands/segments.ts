@@ -1,6 +1,7 @@
 // followup segments [--date D] [--json]: how many customers are in each segment on day D.
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
+import { jsonText } from '../core/output.js';
 import { renderTable } from '../core/table.js';
 import { segmentRulesFrom } from '../domain/plan.js';
 import { countSegments, SEGMENT_IDS } from '../domain/segments.js';
@@ -21,12 +22,12 @@ export function segmentsCommand(ctx: Context) {
     .action((flags: SegmentsFlags) => {
       const date = parseDateFlag(flags.date);
       const config = ctx.config();
-      const db = openExistingDatabase(ctx);
+      const db = openExistingDatabase(ctx, { write: false });
       try {
         const counts = countSegments(db, segmentRulesFrom(config), date);
         const segments = Object.fromEntries(SEGMENT_IDS.map((id) => [id, counts[id]]));
         if (flags.json) {
-          ctx.out.data(JSON.stringify({ date, customers: counts.customers, segments }));
+          ctx.out.data(jsonText({ date, customers: counts.customers, segments }));
           return;
         }
         const rows = SEGMENT_IDS.map((id) => [t(`segment.${id}` as MessageId), String(counts[id])]);

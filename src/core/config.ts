@@ -511,11 +511,14 @@ export function loadConfig(flag: string | undefined, cwd: string): Config {
   } catch (error) {
     throw new UserError('config.unreadable', { path: shown, reason: (error as Error).message });
   }
+  if (bytes.length > MAX_CONFIG_BYTES) throw new UserError('config.tooLarge', { file: shown, size: (bytes.length / 1048576).toFixed(1) });
   // Notepad on Chinese Windows may save the file as GBK; any BOM is dropped by the decoder.
   const text = iconv.decode(bytes, detectEncoding(bytes.subarray(0, 65536)));
+  const deep = tooDeep(text);
+  if (deep) throw new UserError('config.tooDeep', { file: shown, line: deep, limit: MAX_CONFIG_DEPTH });
 
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const lineOf = (node: Node | null | undefined): number => {
     const offset = node?.range?.[0];
     return offset === undefined ? 1 : lines.linePos(offset).line;
@@ -538,6 +541,48 @@ export function loadConfig(flag: string | undefined, cwd: string): Config {
     if (!(error instanceof Problem)) throw error;
     throw new UserError('config.where', { file: shown, line: lineOf(error.node), reason: error.reason });
   }
+}
+
+/** A config is a few KB: a file past this is not one (and is not parsed into memory). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** followup's settings nest 4 deep; YAML's parser and the checks recurse, so depth is bounded before parsing. */
+const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * The first line where the text nests deeper than MAX_CONFIG_DEPTH, by indentation or by flow
+ * brackets ([ {), or 0: one pass, before the parser sees it.
+ */
+function tooDeep(text: string): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let line = 1;
+  let at = 0;
+  while (at <= text.length) {
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    let indent = 0;
+    while (at + indent < end && (text[at + indent] === ' ' || text[at + indent] === '-')) indent++;
+    const first = text[at + indent];
+    if (at + indent < end && first !== '#' && first !== '\r') {
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+      if (indents.length > MAX_CONFIG_DEPTH) return line;
+      let quote = '';
+      for (let i = at + indent; i < end; i++) {
+        const ch = text[i];
+        if (quote) {
+          if (ch === quote) quote = '';
+        } else if (ch === '"' || ch === "'") quote = ch;
+        else if (ch === '#' && (i === at || text[i - 1] === ' ')) break;
+        else if (ch === '[' || ch === '{') {
+          if (++flow > MAX_CONFIG_DEPTH) return line;
+        } else if (ch === ']' || ch === '}') flow = Math.max(0, flow - 1);
+      }
+    }
+    at = end + 1;
+    line++;
+  }
+  return 0;
 }
 
 function hasKey(root: Node | null, key: string): boolean {
@@ -571,7 +616,7 @@ function readMap(
 ): Record<string, unknown> {
   const value: Record<string, unknown> = structuredClone(fallback ?? spec.itemDefaults ?? {});
   delete value.file;
-  const seen: Record<string, Seen> = {};
+  const seen: Record<string, Seen> = Object.create(null);
   // An empty section (every line under it commented out) keeps the defaults.
   if (node && !(isScalar(node) && node.value === null)) {
     if (!isMap(node)) throw new Problem(node, key ? t('config.expectedMap', { key, found: found(node) }) : t('config.notSettings'));
@@ -579,6 +624,8 @@ function readMap(
       const keyNode = pair.key as Node | null;
       const name = isScalar(keyNode) ? String(keyNode.value) : '';
       const path = key ? `${key}.${name}` : name;
+      // Duplicates are found here, in linear time (the YAML parser's own check is quadratic).
+      if (Object.hasOwn(seen, name)) throw new Problem(keyNode ?? node, t('config.yaml.duplicateKey', { key: name }));
       const field = Object.hasOwn(spec.fields, name) ? spec.fields[name] : undefined;
       if (!field) throw new Problem(keyNode ?? node, unknownKey(path, name, Object.keys(spec.fields)));
       const valueNode = (pair.value as Node | null) ?? keyNode;
@@ -625,6 +672,21 @@ function readList(
   return items;
 }
 
+/**
+ * The most each kind of number can be: past it a value is a typo (100000000 working days), and
+ * would overflow the calendar's arithmetic or make a plan that never ends.
+ */
+const INT_MAX: Record<Unit, number> = {
+  days: 3650,
+  hours: 720,
+  workingDays: 250,
+  minutes: 1440,
+  orders: 100_000,
+  attempts: 100,
+  calls: 10_000,
+};
+const YUAN_MAX = 1e9;
+
 const INT_MESSAGES: Record<Unit, MessageId> = {
   days: 'config.int.days',
   hours: 'config.int.hours',
@@ -643,9 +705,11 @@ function readScalar(node: Node | null | undefined, spec: Spec, key: string, ctx:
   switch (spec.kind) {
     case 'int':
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < spec.min) fail(INT_MESSAGES[spec.unit], { min: spec.min });
+      if ((raw as number) > INT_MAX[spec.unit]) fail('config.intMax', { max: INT_MAX[spec.unit] });
       return raw;
     case 'yuan':
       if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) fail('config.yuan');
+      if ((raw as number) > YUAN_MAX) fail('config.intMax', { max: YUAN_MAX });
       return raw;
     case 'share':
       if (typeof raw !== 'number' || !(raw >= 0 && raw <= 1)) fail('config.share');

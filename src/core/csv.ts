@@ -2,9 +2,8 @@
 // cleanly: UTF-8 with a BOM so Chinese is not garbled, CRLF line ends, RFC 4180 quoting, and cells
 // that Excel would run as a formula neutralised (OWASP "CSV injection": a name like
 // =HYPERLINK(...) typed into a CRM must stay text).
-import fs from 'node:fs';
 import { UserError } from './errors.js';
-import { replaceFile } from './files.js';
+import { writeTarget, type Target } from './files.js';
 
 export const BOM = '\uFEFF';
 export const CRLF = '\r\n';
@@ -35,15 +34,14 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
 }
 
 /**
- * Writes `toCsv(header, rows)` to `file`, readable by its owner only (0600: it holds names and
- * phone numbers), replacing the file in one step so a reader never sees half of it.
+ * Writes `toCsv(header, rows)` to a checked target (core/files.ts): standard output, or the file,
+ * readable by its owner only (0600: it holds names and phone numbers), replaced in one step so a
+ * reader never sees half of it.
  */
-export function writeCsvFile(file: string, header: readonly string[], rows: readonly (readonly CsvValue[])[], shown = file): void {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+export function writeCsvFile(target: Target, header: readonly string[], rows: readonly (readonly CsvValue[])[]): void {
   try {
-    replaceFile(file, toCsv(header, rows), 0o600);
+    writeTarget(target, toCsv(header, rows));
   } catch (error) {
-    throw new UserError('csv.cannotWrite', { path: shown, reason: (error as Error).message });
+    throw new UserError('csv.cannotWrite', { path: target.shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }
 }

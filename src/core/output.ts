@@ -1,6 +1,7 @@
 // Where output goes: data to stdout, messages and progress to stderr (so `--json > file` stays
 // clean), colour only on a terminal and never when NO_COLOR is set (https://no-color.org).
 import { Chalk, type ChalkInstance } from 'chalk';
+import { visible } from './visible.js';
 
 export interface Output {
   /** Data: the thing the user asked for (JSON, tables, CSV). */
@@ -14,6 +15,15 @@ export interface Output {
   readonly colour: ChalkInstance;
 }
 
+/**
+ * A value as JSON for standard output: JSON.stringify escapes C0 controls already; DEL, the C1
+ * controls (U+009B is a CSI to many terminals) and the bidi marks are escaped too (\u009b), which
+ * is the same JSON, so `--json` is safe to print and reads back exactly.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(/[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function colourEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.TERM === 'dumb') return false;
@@ -22,12 +32,18 @@ export function colourEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
 }
 
 export function consoleOutput(env: NodeJS.ProcessEnv = process.env): Output {
-  const colour = new Chalk({ level: colourEnabled(process.stderr, env) ? 1 : 0 });
+  const coloured = colourEnabled(process.stderr, env);
+  const colour = new Chalk({ level: coloured ? 1 : 0 });
+  // Messages always, data when it is going to a terminal: control characters from customer text
+  // are shown, never obeyed. Data for a file or a pipe is written as it is (tables and text
+  // reports have escaped their cells already; CSV and JSON keep the customer's text exact).
+  const shown = (text: string) => visible(text, { lines: true, tabs: true, colour: coloured });
+  const data = (text: string) => (process.stdout.isTTY ? shown(text) : text);
   return {
-    data: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    info: (text) => process.stderr.write(text + '\n'),
-    warn: (text) => process.stderr.write(colour.yellow(text) + '\n'),
-    error: (text) => process.stderr.write(colour.red(text) + '\n'),
+    data: (text) => process.stdout.write(data(text.endsWith('\n') ? text : text + '\n')),
+    info: (text) => process.stderr.write(shown(text) + '\n'),
+    warn: (text) => process.stderr.write(colour.yellow(shown(text)) + '\n'),
+    error: (text) => process.stderr.write(colour.red(shown(text)) + '\n'),
     interactive: Boolean(process.stderr.isTTY),
     colour,
   };
@@ -53,7 +69,7 @@ export class ProgressBar {
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.drawn = true;
-    let line = `${this.label} `;
+    let line = `${visible(this.label)} `;
     if (this.total && this.total > 0) {
       const share = Math.min(1, done / this.total);
       const width = 30;

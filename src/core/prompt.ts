@@ -5,6 +5,7 @@
 // line is what a pseudo-terminal test can send reliably. Ctrl-C and Ctrl-D (or a closed terminal)
 // end the session with Interrupted; whatever was saved before stays saved.
 import readline from 'node:readline';
+import { visible } from './visible.js';
 
 export class Interrupted extends Error {
   constructor() {
@@ -28,6 +29,8 @@ export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, outpu
   // while a write waited for the database): kept in order for the next questions, as a shell would.
   // Not an empty one: an Enter pressed while waiting must not decline a question nobody has read.
   const typedAhead: string[] = [];
+  // The screen shows customer text: its control characters are shown, never obeyed.
+  const shown = (text: string) => visible(text, { lines: true, tabs: true, colour: true });
   let ended = false;
   const end = () => {
     ended = true;
@@ -51,18 +54,18 @@ export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, outpu
       const ahead = typedAhead.shift();
       if (ahead !== undefined) {
         // Shown with its answer, so the screen reads as if it had been typed there.
-        output.write(`${question}${ahead}\n`);
+        output.write(`${shown(question)}${visible(ahead)}\n`);
         return Promise.resolve(ahead);
       }
       if (ended) return Promise.reject(new Interrupted());
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
-        rl.setPrompt(question);
+        rl.setPrompt(shown(question));
         rl.prompt();
       });
     },
     say(...lines) {
-      output.write(lines.map((line) => line + '\n').join(''));
+      output.write(lines.map((line) => shown(line) + '\n').join(''));
     },
     close() {
       rl.close();

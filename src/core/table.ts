@@ -1,5 +1,7 @@
 // Small aligned text tables for the terminal. Chinese characters take two columns, so padding
-// counts display width, not string length.
+// counts display width, not string length. Cells are customer text: their control characters are
+// shown as escapes, one line per row.
+import { visible } from './visible.js';
 
 /** East Asian wide and full-width characters (CJK, Hangul, full-width forms) take two columns. */
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
@@ -36,8 +38,9 @@ export interface TableOptions {
  * Rows of cells as aligned lines, two spaces between columns, the header first when given. The
  * last column is not padded, so lines carry no trailing spaces.
  */
-export function renderTable(header: string[] | null, rows: string[][], options: TableOptions = {}): string[] {
-  const all = header ? [header, ...rows] : rows;
+export function renderTable(header: string[] | null, rawRows: string[][], options: TableOptions = {}): string[] {
+  const rows = rawRows.map((row) => row.map((cell) => visible(cell ?? '')));
+  const all = header ? [header.map((cell) => visible(cell)), ...rows] : rows;
   const columns = Math.max(0, ...all.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...all.map((r) => displayWidth(r[c] ?? ''))));
   const indent = ' '.repeat(options.indent ?? 0);

@@ -55,6 +55,18 @@ const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MIN_YEAR = 1;
 const MAX_YEAR = 9999;
 
+/**
+ * The years a date the user gives (--date, --month) may fall in: a campaign runs now, and the
+ * segment windows reach a few years either side, well inside what the day arithmetic handles.
+ */
+export const SUPPORTED_YEARS = { from: 2000, to: 2099 } as const;
+
+/** Is YYYY-MM-DD or YYYY-MM inside SUPPORTED_YEARS? */
+export function inSupportedYears(dateOrMonth: string): boolean {
+  const year = Number(dateOrMonth.slice(0, 4));
+  return year >= SUPPORTED_YEARS.from && year <= SUPPORTED_YEARS.to;
+}
+
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }

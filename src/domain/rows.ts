@@ -130,7 +130,7 @@ export function rowAppender(mapping: HeaderMapping, notes: RowNotes = newRowNote
     const start = out.length;
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i];
-      const cell = positions[i] >= 0 ? (record[positions[i]] ?? '') : '';
+      const cell = unneutralised(positions[i] >= 0 ? (record[positions[i]] ?? '') : '');
       const problem = convert(spec, cell, out, notes);
       if (problem) {
         // A resolution time that cannot be read would make a closed ticket look open: the row is rejected.
@@ -151,6 +151,14 @@ export function rowAppender(mapping: HeaderMapping, notes: RowNotes = newRowNote
     }
     return undefined;
   };
+}
+
+/**
+ * A cell as followup's own CSV files wrote it: their cells that would start a formula get a leading
+ * apostrophe (core/csv.ts), which is taken off again so that a fixed rejects file imports as it was.
+ */
+export function unneutralised(cell: string): string {
+  return cell.charCodeAt(0) === 39 && /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
 /** Appends the stored value(s) of one field to `values`; returns a reject when the cell is bad. */
@@ -271,11 +279,12 @@ function onlyEmptyColumnsDiffer(record: string[], headers: string[]): boolean {
 
 function extrasJson(record: string[], extras: HeaderMapping['extras']): string | null {
   if (extras.length === 0) return null;
+  // Without a prototype: a column named __proto__ or constructor is kept like any other.
   let out: Record<string, string> | null = null;
   for (const { header, index } of extras) {
     const cell = record[index];
     if (cell === undefined || cell.trim() === '') continue;
-    (out ??= {})[header] = cell;
+    (out ??= Object.create(null) as Record<string, string>)[header] = unneutralised(cell);
   }
   return out === null ? null : JSON.stringify(out);
 }

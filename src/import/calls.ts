@@ -39,6 +39,7 @@ import type { Db } from '../storage/db.js';
 import { callOfItem, dropSheetAnswers, reopenSheetCall, type ItemCall } from '../storage/sheet-calls.js';
 import { eachRecord } from './csv.js';
 import { decoder, delimiterName, detectDelimiter, detectEncoding, type Encoding } from './decode.js';
+import { discardTemp, publishTemp } from '../core/files.js';
 import { openInput, rejectsPath, type ImportOptions, type Input } from './importer.js';
 import { RejectsWriter } from './reader.js';
 
@@ -124,12 +125,13 @@ export async function importCalls(db: Db, options: CallsImportOptions): Promise<
   if (!header) throw new UserError('error.emptyFile', { file: input.label });
   const mapping = mapSheetHeader(header.record, overrides, input.label);
 
-  const rejects = new RejectsWriter(rejectsPath(input, 'calls', options));
+  const rejects = new RejectsWriter(rejectsPath(input, 'calls', options, db));
   rejects.setHeader(mapping, (field) => t(HEADER_IDS[field as SheetField]));
   const counts: Record<RowResult, number> = { inserted: 0, updated: 0, unchanged: 0, skipped: 0 };
   const sheet = new Sheet(db, options, mapping.headers, mapping.fieldIndex);
 
   let inTransaction = false;
+  let published = false;
   try {
     db.exec('BEGIN IMMEDIATE');
     inTransaction = true;
@@ -146,9 +148,13 @@ export async function importCalls(db: Db, options: CallsImportOptions): Promise<
     }
     db.exec(options.dryRun ? 'ROLLBACK' : 'COMMIT');
     inTransaction = false;
+    rejects.close();
+    if (rejects.path) publishTemp(rejects.path);
+    published = true;
   } finally {
     rejects.close();
-    if (inTransaction) db.exec('ROLLBACK');
+    if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
+    if (!published && rejects.path) discardTemp(rejects.path);
   }
 
   return {
@@ -164,10 +170,22 @@ export async function importCalls(db: Db, options: CallsImportOptions): Promise<
   };
 }
 
+/** A day's call list is a few hundred KB: anything past this is not one (or is /dev/zero, an endless stream). */
+const MAX_SHEET_BYTES = 64 * 1024 * 1024;
+
 async function readAll(input: Input, stdin: Readable | undefined): Promise<Buffer> {
-  if (input.path !== null) return fs.readFileSync(input.path);
+  const source = input.path !== null ? fs.createReadStream(input.path, { highWaterMark: 1 << 20 }) : (stdin ?? process.stdin);
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin ?? process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let size = 0;
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > MAX_SHEET_BYTES) {
+      if ('destroy' in source) source.destroy();
+      throw new UserError('calls.sheetTooLarge', { file: input.label, limit: MAX_SHEET_BYTES / (1024 * 1024) });
+    }
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks);
 }
 

@@ -9,9 +9,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import tty from 'node:tty';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
+import { discardTemp, outputTarget, publishTemp } from '../core/files.js';
 import { parseMapOptions, type ImportKind } from '../domain/columns.js';
 import type { StoredValue } from '../domain/rows.js';
 import { currentLang, t, type MessageId } from '../messages/index.js';
@@ -92,7 +94,7 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
     encoding: options.encoding,
     delimiter: options.delimiter,
     overrides: [...overrides],
-    rejectsTarget: rejectsPath(input, options.kind, options),
+    rejectsTarget: rejectsPath(input, options.kind, options, db),
   };
 
   // The whole import is one transaction, begun once the header is understood: a killed or failed
@@ -100,6 +102,7 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
   let writer: ImportWriter | undefined;
   let importId = 0;
   let inTransaction = false;
+  let published = false;
   const entry = (): ImportLogEntry => ({
     kind: options.kind,
     file: input.label,
@@ -160,6 +163,9 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
     });
     db.exec(options.dryRun ? 'ROLLBACK' : 'COMMIT');
     inTransaction = false;
+    // The rejects report replaces the last one only now that the import is saved (or the dry run done).
+    if (read.rejectsFile) publishTemp(read.rejectsFile);
+    published = true;
 
     const seconds = (performance.now() - started) / 1000;
     return {
@@ -188,8 +194,9 @@ export async function importExport(db: Db, options: ImportOptions): Promise<Impo
       rowsPerSecond: seconds > 0 ? Math.round(read.rows / seconds) : read.rows,
     };
   } finally {
-    if (inTransaction) db.exec('ROLLBACK');
+    if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
     db.pragma('foreign_keys = ON');
+    if (!published) discardTemp(config.rejectsTarget);
   }
 }
 
@@ -276,17 +283,28 @@ export interface Input {
   workbook?: boolean;
 }
 
-/** Where an import's rejects report goes: --rejects, else `<name>.rejects.csv` (`<kind>-stdin…`) in `cwd`. */
-export function rejectsPath(input: Input, kind: string, options: Pick<ImportOptions, 'rejectsFile' | 'cwd'>): string {
+/**
+ * Where an import's rejects report goes: --rejects, else `<name>.rejects.csv` (`<kind>-stdin…`) in
+ * `cwd`; checked before anything is read (core/files.ts): not the export itself, the database, a
+ * device, a FIFO, a folder or a symbolic link.
+ */
+export function rejectsPath(input: Input, kind: string, options: Pick<ImportOptions, 'rejectsFile' | 'cwd'>, db?: Db): string {
   const base = input.label === 'stdin' ? `${kind}-stdin` : input.label.replace(/\.(csv|tsv|txt|xlsx|xlsm)$/i, '');
-  return path.resolve(options.cwd ?? process.cwd(), options.rejectsFile ?? `${base}.rejects.csv`);
+  const cwd = options.cwd ?? process.cwd();
+  const dbFile = db && !db.memory ? db.name : null;
+  const reading = [input.path, dbFile, dbFile && `${dbFile}-wal`, dbFile && `${dbFile}-shm`];
+  const target = outputTarget(options.rejectsFile ?? `${base}.rejects.csv`, { cwd, flag: '--rejects', reading });
+  if (target.stdout) throw new Error('unreachable: rejects never go to standard output');
+  return target.file;
 }
 
 /** Checks the export (a path, or '-' for stdin) exists and is a file; a bad path is a UserError. */
 export function openInput(options: Pick<ImportOptions, 'file' | 'cwd' | 'stdin'>): Input {
   if (options.file === '-') {
-    const stdin = options.stdin ?? process.stdin;
-    if ((stdin as { isTTY?: boolean }).isTTY) throw new UserError('error.stdinTty');
+    // Asked of the descriptor, not of process.stdin: making that stream would switch fd 0 to
+    // non-blocking, and the import worker's reads of a slow pipe would then fail with EAGAIN.
+    const isTerminal = options.stdin ? Boolean((options.stdin as { isTTY?: boolean }).isTTY) : tty.isatty(0);
+    if (isTerminal) throw new UserError('error.stdinTty');
     return { path: null, label: 'stdin', size: undefined };
   }
   const file = path.resolve(options.cwd ?? process.cwd(), options.file);

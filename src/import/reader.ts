@@ -5,7 +5,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { neutralise } from '../core/csv.js';
 import { UserError } from '../core/errors.js';
+import { FILE_MODE, tempBeside } from '../core/files.js';
 import { fieldLabel, mapHeader, type HeaderMapping, type ImportKind } from '../domain/columns.js';
 import {
   columnsInFile,
@@ -349,6 +351,9 @@ class Batch {
 
 const REJECTS_PER_WRITE = 500;
 
+/** Cells that Excel would run as a formula get a leading apostrophe, as in every CSV followup writes. */
+const neutraliseRow = (row: (string | number)[]) => row.map((cell) => (typeof cell === 'string' ? neutralise(cell) : cell));
+
 /**
  * The rejects report: a CSV that Excel opens (UTF-8 with BOM) with the line, field, value and
  * reason, followed by the original row under its original headers, so the user can fix the rows
@@ -361,6 +366,7 @@ export class RejectsWriter {
   warnings = 0;
   path: string | null = null;
   private fd: number | null = null;
+  private temp: string | null = null;
   private mapping: Pick<HeaderMapping, 'headers' | 'fieldIndex'> | undefined;
   private label: (field: string) => string = fieldLabel;
   private pending: (string | number)[][] = [];
@@ -397,22 +403,29 @@ export class RejectsWriter {
   /** Rejected rows are written a few hundred at a time: one CSV call and one system call each, not one per row. */
   private write(): void {
     if (this.pending.length === 0) return;
-    fs.writeSync(this.fd!, stringify(this.pending));
+    fs.writeSync(this.fd!, stringify(this.pending.map(neutraliseRow)));
     this.pending = [];
   }
 
   private open(): void {
+    // Written beside the target and renamed over it when complete: a killed import leaves the last
+    // complete rejects file, never half of a new one.
+    this.temp = tempBeside(this.target);
     try {
-      this.fd = fs.openSync(this.target, 'w', 0o600);
+      this.fd = fs.openSync(this.temp, 'wx', FILE_MODE);
+      fs.fchmodSync(this.fd, FILE_MODE);
     } catch (error) {
       throw new UserError('error.rejectsUnwritable', { path: this.target, reason: (error as Error).message });
     }
     this.path = this.target;
     const columns = [t('rejects.line'), t('rejects.field'), t('rejects.value'), t('rejects.reason'), ...(this.mapping?.headers ?? [])];
-    fs.writeSync(this.fd, '\ufeff' + stringify([columns]));
+    fs.writeSync(this.fd, '\ufeff' + stringify([columns.map(neutralise)]));
   }
 
-  /** Writes what is still pending and closes the file: call it whether the import succeeded or not. */
+  /**
+   * Writes what is still pending and closes the file: call it whether the import succeeded or not.
+   * The file stays beside its target until the import is saved (publishTemp), or is discarded.
+   */
   close(): void {
     if (this.fd === null) return;
     try {

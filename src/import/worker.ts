@@ -38,6 +38,23 @@ export type WorkerMessage =
  */
 export const MAX_IN_FLIGHT = 16;
 
+/**
+ * Standard input for this thread. The main thread's ESM imports of node:process make its
+ * process.stdin, which switches a pipe on fd 0 to non-blocking: reads of fd 0 here would then fail
+ * with EAGAIN whenever the writer is slower than the import. On Linux /dev/stdin opens the pipe
+ * afresh, blocking; elsewhere fd 0 is read as it is.
+ */
+function standardInput(): fs.ReadStream {
+  if (process.platform === 'linux') {
+    try {
+      return fs.createReadStream('', { fd: fs.openSync('/dev/stdin', 'r'), highWaterMark: 1 << 20 });
+    } catch {
+      // no /proc: fall through
+    }
+  }
+  return fs.createReadStream('', { fd: 0, highWaterMark: 1 << 20 });
+}
+
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   setLang(input.lang);
@@ -45,7 +62,7 @@ async function run(input: WorkerInput): Promise<void> {
   let sent = 0;
   const db = input.dbPath ? openDatabase(input.dbPath, { readonly: true }) : null;
   try {
-    const bytes = input.path === null ? fs.createReadStream('', { fd: 0, highWaterMark: 1 << 20 }) : fs.createReadStream(input.path, { highWaterMark: 1 << 20 });
+    const bytes = input.path === null ? standardInput() : fs.createReadStream(input.path, { highWaterMark: 1 << 20 });
     const result = await readExport(bytes, input.config, {
       start: (info) => port.postMessage({ type: 'start', ...info } satisfies WorkerMessage),
       batch: (values, rows) => {

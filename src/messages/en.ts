@@ -9,6 +9,7 @@ import { planEn } from './plan.en.js';
 import { commandsEn } from './commands.en.js';
 import { scriptsEn } from './scripts.en.js';
 import { sheetEn } from './sheet.en.js';
+import { safetyEn } from './safety.en.js';
 import { demoEn } from './demo.en.js';
 
 export const en = {
@@ -21,6 +22,7 @@ export const en = {
   ...reportEn,
   ...sheetEn,
   ...demoEn,
+  ...safetyEn,
   // --- program and global options
   'program.description': 'Customer follow-up campaigns (客户回访): import CRM exports, plan the daily call list, run calls, report.',
   'program.examples':

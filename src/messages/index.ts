@@ -1,6 +1,7 @@
 // One message catalog, two languages. Everything user-facing goes through t().
 import { en, type MessageId } from './en.js';
 import { zhCN } from './zh-CN.js';
+import { visible } from '../core/visible.js';
 
 export type { MessageId };
 export type Lang = 'en' | 'zh-CN';
@@ -26,7 +27,8 @@ export function t(id: MessageId, params?: Params, lang: Lang = current): string 
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
-    return value === undefined || value === null ? whole : String(value);
+    // A value from a file (a name, a header, a path) is shown on one line with its control characters visible.
+    return value === undefined || value === null ? whole : typeof value === 'string' ? visible(value) : String(value);
   });
 }
 

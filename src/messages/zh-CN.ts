@@ -7,6 +7,7 @@ import { planZhCN } from './plan.zh-CN.js';
 import { commandsZhCN } from './commands.zh-CN.js';
 import { scriptsZhCN } from './scripts.zh-CN.js';
 import { sheetZhCN } from './sheet.zh-CN.js';
+import { safetyZhCN } from './safety.zh-CN.js';
 import { demoZhCN } from './demo.zh-CN.js';
 import type { MessageId } from './en.js';
 
@@ -20,6 +21,7 @@ export const zhCN: Record<MessageId, string> = {
   ...reportZhCN,
   ...sheetZhCN,
   ...demoZhCN,
+  ...safetyZhCN,
   'program.description': '客户回访：导入 CRM 导出数据，生成每日回访清单，执行回访，出具报表。',
   'program.examples':
     '示例：\n  $ followup demo                                   # 用内置示例数据体验全部功能\n  $ followup import customers 客户.csv               # 每天早上：导入最新数据……\n  $ followup plan --out 今日回访.csv                 # ……生成当天的回访清单\n  $ followup call --agent 小王                        # 专员逐个回访\n  $ followup issues --status overdue\n  $ followup report --month 2026-11 --out 2026-11.html',

@@ -8,6 +8,7 @@
 //   xlsx  one sheet per table, rates formatted as percentages
 import { BOM, CRLF, csvCell } from '../core/csv.js';
 import { displayWidth, renderTable } from '../core/table.js';
+import { visible } from '../core/visible.js';
 import { level2Label } from '../domain/call.js';
 import type { Report } from '../domain/report.js';
 import { SATISFIED_MARK } from '../domain/report.js';
@@ -50,12 +51,23 @@ export function toText(r: Report): string {
   return lines.join('\n');
 }
 
-const mdEscape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Text in Markdown: HTML is written as entities (a renderer would otherwise run `<img onerror>` from
+ * an agent's name or a category), Markdown's own marks are escaped so a value cannot become a link,
+ * emphasis or a new table cell, and control characters are shown, on one line.
+ */
+export function mdEscape(text: string): string {
+  return visible(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|#!~]/g, (ch) => `\\${ch}`);
+}
 
 export function toMarkdown(r: Report): string {
-  const lines = [`# ${heading(r)}`, '', verdict(r)];
+  const lines = [`# ${mdEscape(heading(r))}`, '', mdEscape(verdict(r))];
   for (const table of reportTables(r)) {
-    lines.push('', `## ${table.title}`, '');
+    lines.push('', `## ${mdEscape(table.title)}`, '');
     if (table.rows.length === 0) {
       lines.push(m('report.empty'));
       continue;

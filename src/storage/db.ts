@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../core/errors.js';
+import { newScratchDir } from '../core/scratch.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -14,24 +15,44 @@ export interface OpenOptions {
   create?: boolean;
   /** Open without writing: no migrations are applied. */
   readonly?: boolean;
+  /**
+   * The command only reads: when the file (or its folder, or the filesystem) is read-only, open it
+   * read-only instead of failing. A command that writes is told the file is read-only.
+   */
+  readOnlyFallback?: boolean;
+  /** An empty file is taken as a new database (followup init); otherwise it is not a followup database. */
+  emptyIsNew?: boolean;
 }
 
 /** --db, then $FOLLOWUP_DB, then the config's `db`, then ./followup.db. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv, configured?: string): string {
-  return path.resolve(flag ?? env.FOLLOWUP_DB ?? configured ?? DEFAULT_DB_FILE);
+  // An empty FOLLOWUP_DB (FOLLOWUP_DB= in a script) is unset, not the current folder.
+  return path.resolve(flag ?? (env.FOLLOWUP_DB || undefined) ?? configured ?? DEFAULT_DB_FILE);
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') prepareFile(file, options);
+  let readonly = options.readonly ?? false;
+  if (file !== ':memory:') {
+    prepareFile(file, options);
+    if (!readonly && !writable(file)) {
+      if (!options.readOnlyFallback) throw new UserError('file.readOnlyDb', { path: file });
+      readonly = true;
+    }
+  }
   let db: Db;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+    db = new Database(file, { readonly, fileMustExist: !options.create });
+    if (readonly) db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
-    throw new UserError('error.dbOpen', { path: file, reason: (error as Error).message });
+    // A WAL database in a folder that cannot be written (a read-only disk, a CD, a locked share)
+    // cannot be opened even read-only without its -shm file: read a private copy instead.
+    if (readonly && options.readOnlyFallback && /^SQLITE_(CANTOPEN|READONLY)/.test(String((error as { code?: string }).code))) return openCopy(file);
+    throw mapSqliteError(error, file, () => new UserError('error.dbOpen', { path: file, reason: (error as Error).message }));
   }
   try {
-    configure(db, options.readonly ?? false);
-    migrate(db, file, options.readonly ?? false);
+    configure(db, readonly);
+    refuseForeign(db, file);
+    migrate(db, file, readonly);
   } catch (error) {
     db.close();
     throw mapSqliteError(error, file);
@@ -39,9 +60,67 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** A read-only database, read from a private copy in a scratch folder that goes when it is closed. */
+function openCopy(file: string): Db {
+  const dir = newScratchDir('read');
+  const copy = path.join(dir, 'followup.db');
+  try {
+    fs.copyFileSync(file, copy);
+    if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const db = new Database(copy, { fileMustExist: true });
+    configure(db, false);
+    refuseForeign(db, file);
+    migrate(db, file, true);
+    const close = db.close.bind(db);
+    db.close = () => {
+      const closed = close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      return closed;
+    };
+    return db;
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw mapSqliteError(error, file, () => new UserError('error.dbOpen', { path: file, reason: (error as Error).message }));
+  }
+}
+
+/** Can this process change the file: the file, its folder (for the -wal and -shm files) and the filesystem? */
+function writable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** An SQLite file with tables of its own and none of followup's is someone else's database: not migrated into. */
+function refuseForeign(db: Db, file: string): void {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 6").all() as { name: string }[]).map((r) => r.name);
+  if (tables.length > 0 && !tables.includes('schema_migrations') && !db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'").get()) {
+    throw new UserError('file.dbForeign', { path: file, tables: tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '') });
+  }
+}
+
 function prepareFile(file: string, options: OpenOptions): void {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (stat?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: file });
+  const link = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (link?.isSymbolicLink()) {
+    let target = '?';
+    try {
+      target = fs.realpathSync(file);
+    } catch {
+      // dangling
+    }
+    throw new UserError('file.isSymlink', { flag: '--db', path: file, target });
+  }
+  const stat = link;
+  if (stat?.isDirectory()) throw new UserError('file.dbIsFolder', { path: file });
+  if (stat && (stat.isCharacterDevice() || stat.isBlockDevice())) throw new UserError('file.isDevice', { flag: '--db', path: file });
+  if (stat?.isFIFO()) throw new UserError('file.isFifo', { flag: '--db', path: file });
+  if (stat && !stat.isFile()) throw new UserError('file.notRegular', { flag: '--db', path: file });
+  // SQLite takes an empty file for a new database: only init may start one in a file that exists.
+  if (stat && stat.size === 0 && !options.emptyIsNew) throw new UserError('file.dbEmpty', { path: file });
   if (stat) return;
   if (!options.create) throw new UserError('error.fileNotFound', { path: file });
   const dir = path.dirname(file);
@@ -68,6 +147,9 @@ function configure(db: Db, readonly: boolean): void {
   // Large imports sort and stage in temporary tables: on disk, so memory stays flat.
   db.pragma('temp_store = FILE');
   db.pragma(`cache_size = -${CACHE_KIB}`);
+  // For tests of a full disk: the file may not grow past this many pages (SQLITE_FULL).
+  const maxPages = Number(process.env.FOLLOWUP_TEST_MAX_PAGES);
+  if (!readonly && Number.isInteger(maxPages) && maxPages > 0) db.pragma(`max_page_count = ${maxPages}`);
 }
 
 /** The page cache of a connection, in KiB: 32 MiB keeps the peak RSS of a 3M-row import under 300 MB. */
@@ -79,7 +161,7 @@ function migrate(db: Db, file: string, readonly: boolean): void {
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
     .get();
   if (!hasTable) {
-    if (readonly) return;
+    if (readonly) throw new UserError('file.dbNeedsMigration', { path: file });
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   }
   const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null } | undefined;
@@ -87,7 +169,10 @@ function migrate(db: Db, file: string, readonly: boolean): void {
   if (current > SCHEMA_VERSION) {
     throw new UserError('error.dbNewer', { path: file, found: current, known: SCHEMA_VERSION });
   }
-  if (readonly) return;
+  if (readonly) {
+    if (current < SCHEMA_VERSION) throw new UserError('file.dbNeedsMigration', { path: file });
+    return;
+  }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     // IMMEDIATE: two processes opening a fresh file at once must not both apply the same migration.
@@ -135,10 +220,16 @@ export function patiently<T>(fn: () => T, onWait?: () => void, maxWaitMs = 15 * 
   }
 }
 
-/** SQLite's own errors that a user can act on become one-line UserErrors. */
-export function mapSqliteError(error: unknown, file: string): unknown {
-  const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new UserError('error.dbNotDatabase', { path: file });
+/**
+ * The world's faults that a user can act on become one-line UserErrors: a damaged or foreign file,
+ * a busy or read-only database, a full disk (SQLite's own, or a file write's ENOSPC).
+ */
+export function mapSqliteError(error: unknown, file: string, otherwise?: () => unknown): unknown {
+  const code = String((error as { code?: string })?.code ?? '');
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return new UserError('error.dbNotDatabase', { path: file });
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return new UserError('error.dbBusy', { path: file });
-  return error;
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return new UserError('file.readOnlyDb', { path: file });
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_SHMSIZE') return new UserError('file.noSpace', { path: file });
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new UserError('file.noSpace', { path: (error as { path?: string }).path ?? file });
+  return otherwise ? otherwise() : error;
 }

@@ -12,7 +12,7 @@
 // worker, the planning thread computes what is missing itself, as without it.
 
 import fs from 'node:fs';
-import os from 'node:os';
+import { newScratchDir } from '../core/scratch.js';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -58,7 +58,7 @@ export function startOrderFacts(
   if (db.memory || !import.meta.url.endsWith('.js')) return null;
   let dir: string | undefined;
   try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-plan-'));
+    dir = newScratchDir('plan');
     const scratch = path.join(dir, 'facts.db');
     const candidatesFile = path.join(dir, 'candidates.db');
     for (const file of [scratch, candidatesFile]) fs.closeSync(fs.openSync(file, 'wx', 0o600));

@@ -309,7 +309,7 @@ describe('followup report: mistakes', () => {
     const missing = report('--out', 'no/such/folder/r.html');
     expect(missing.code).toBe(1);
     oneLine(missing.stderr);
-    expect(missing.stderr.trim()).toBe('Cannot write no/such/folder/r.html: the folder no/such/folder does not exist.');
+    expect(missing.stderr.trim()).toBe('--out no/such/folder/r.html: the folder no/such/folder does not exist. Create it first, or give another path.');
     expect(fs.existsSync(path.join(dir, 'no'))).toBe(false);
     const folder = report('--out', 'fixtures');
     expect(folder.code).toBe(1);

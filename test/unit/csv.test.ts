@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOM, csvCell, neutralise, toCsv, writeCsvFile } from '../../src/core/csv.js';
 import { UserError } from '../../src/core/errors.js';
+import { outputTarget } from '../../src/core/files.js';
 
 describe('neutralise', () => {
   it('puts an apostrophe before text Excel would run as a formula', () => {
@@ -78,7 +79,7 @@ describe('writeCsvFile', () => {
     const dir = tempDir();
     const file = path.join(dir, 'list.csv');
     fs.writeFileSync(file, 'old', { mode: 0o644 });
-    writeCsvFile(file, ['姓名'], [['王丽']]);
+    writeCsvFile(outputTarget(file, { cwd: dir, flag: '--out' }), ['姓名'], [['王丽']]);
     const bytes = fs.readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toBe('\uFEFF姓名\r\n王丽\r\n');
@@ -88,7 +89,7 @@ describe('writeCsvFile', () => {
 
   it('refuses a folder and a missing folder with a UserError', () => {
     const dir = tempDir();
-    expect(() => writeCsvFile(dir, ['a'], [])).toThrow(UserError);
-    expect(() => writeCsvFile(path.join(dir, 'nope', 'list.csv'), ['a'], [])).toThrow(/Cannot write .*list\.csv/);
+    expect(() => outputTarget(dir, { cwd: dir, flag: '--out' })).toThrow(UserError);
+    expect(() => outputTarget(path.join(dir, 'nope', 'list.csv'), { cwd: dir, flag: '--out' })).toThrow(/--out nope\/list\.csv: the folder nope does not exist/);
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { publishTemp } from '../../src/core/files.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_ROWS, readExport } from '../../src/import/reader.js';
 import { STORED_COLUMNS, type StoredValue } from '../../src/domain/rows.js';
@@ -47,6 +48,9 @@ describe('readExport: orders of customers the database does not know', () => {
 
     const unknown = Array.from({ length: rows }, (_, i) => i).filter((i) => i % 3 === 1);
     expect(result).toMatchObject({ rows, rejected: unknown.length, rejectsFile: rejectsTarget });
+    // The reader leaves the report beside its target; the import puts it in place once saved.
+    expect(fs.existsSync(rejectsTarget)).toBe(false);
+    expect(publishTemp(rejectsTarget)).toBe(true);
     // Every reject is in the file (they are written several hundred at a time), in line order:
     // the header is line 1, so order i is on line i + 2.
     const written = fs.readFileSync(rejectsTarget, 'utf8').replace(/^\ufeff/, '').trim().split('\n').slice(1);
