@@ -1,12 +1,12 @@
 // followup call [--agent NAME] [--date D]: the agent's screen, one customer after another.
 // followup call --no-input --answers FILE [--customer ID]: one whole call from a JSON file.
 // followup call --release: frees what the agent holds at once.
-import fs from 'node:fs';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import type { Config } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
+import { readBounded } from '../core/files.js';
 import { Interrupted, terminalPrompter, type Prompter } from '../core/prompt.js';
 import { callSession, recordWholeCall, type CallInput, type CallSession } from '../domain/call.js';
 import { t } from '../messages/index.js';
@@ -109,11 +109,16 @@ async function askAgent(screen: Prompter, config: Config): Promise<string> {
   }
 }
 
+const MAX_ANSWERS_BYTES = 1024 * 1024;
+
 /** The --answers file (or - for stdin): one JSON object. */
 function readAnswersFile(file: string): unknown {
   let text: string;
   try {
-    text = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
+    // One call's answers are a few KB: a device or an endless stream stops at the bound.
+    const bytes = readBounded(file === '-' ? 0 : file, MAX_ANSWERS_BYTES);
+    if (bytes === null) throw Object.assign(new Error(`larger than ${MAX_ANSWERS_BYTES / 1048576} MB`), { code: `larger than ${MAX_ANSWERS_BYTES / 1048576} MB` });
+    text = bytes.toString('utf8');
   } catch (error) {
     throw new UserError('call.answersUnreadable', { path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }

@@ -5,13 +5,15 @@ import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { displayPath } from '../core/config.js';
 import { UserError } from '../core/errors.js';
+import { outputTarget } from '../core/files.js';
 import { scratchRoot, staleScratchDirs } from '../core/scratch.js';
 import { t, type MessageId, type Params } from '../messages/index.js';
-import { checkDatabaseFile, type DatabaseCheck } from '../storage/doctor.js';
+import { checkDatabaseFile, salvageInto, type DatabaseCheck, type Salvage } from '../storage/doctor.js';
 import { shellQuote } from './common.js';
 
 interface DoctorFlags {
   json?: boolean;
+  salvage?: string;
 }
 
 export interface Diagnosis {
@@ -33,6 +35,7 @@ export function doctorCommand(ctx: Context) {
   return newCommand('doctor')
     .description(t('doctor.description'))
     .addOption(new Option('--json', t('option.json')))
+    .addOption(new Option('--salvage <new-file>', t('doctor.option.salvage')))
     .addHelpText('after', '\n' + t('doctor.examples'))
     .action((flags: DoctorFlags) => {
       const file = ctx.dbPath();
@@ -40,6 +43,10 @@ export function doctorCommand(ctx: Context) {
       const stat = fs.statSync(file, { throwIfNoEntry: false });
       if (!stat) throw new UserError('cmd.noDatabase', { path: shown });
       if (!stat.isFile()) throw new UserError('file.notRegular', { flag: '--db', path: shown });
+      if (flags.salvage !== undefined) {
+        salvage(ctx, file, shown, flags.salvage);
+        return;
+      }
       const result = diagnose(file);
       if (flags.json) ctx.out.data(jsonText(result));
       else ctx.out.data(render(result, shown).join('\n'));
@@ -47,7 +54,27 @@ export function doctorCommand(ctx: Context) {
     });
 }
 
-function render(result: Diagnosis, shown: string): string[] {
+/** --salvage NEW: what can be read, saved into a new file (which must not exist yet), then checked. */
+function salvage(ctx: Context, file: string, shown: string, value: string): void {
+  const target = outputTarget(value, { cwd: ctx.cwd, flag: '--salvage', reading: [file, `${file}-wal`] });
+  if (target.stdout) throw new UserError('file.isDevice', { flag: '--salvage', path: value });
+  if (fs.existsSync(target.file)) throw new UserError('doctor.salvageExists', { path: target.shown });
+  let saved: Salvage;
+  try {
+    saved = salvageInto(file, target.file);
+  } catch (error) {
+    for (const f of [target.file, `${target.file}-wal`, `${target.file}-shm`]) fs.rmSync(f, { force: true });
+    throw new UserError('doctor.salvageFailed', { path: shown, reason: (error as Error).message });
+  }
+  const rows = Object.values(saved.copied).reduce((a, b) => a + b, 0);
+  ctx.out.info(t('doctor.salvaged', { path: shown, target: target.shown, rows }));
+  if (saved.damaged.length > 0) ctx.out.warn(t('doctor.salvageLost', { tables: saved.damaged.join(', ') }));
+  const result = diagnose(target.file);
+  ctx.out.data(render(result, target.shown, true).join('\n'));
+  if (result.problems > 0) throw new UserError('doctor.failed', { count: result.problems, path: target.shown });
+}
+
+function render(result: Diagnosis, shown: string, salvaged = false): string[] {
   const lines = [t('doctor.title', { path: shown })];
   const quoted = shellQuote(shown);
   for (const check of result.checks) {
@@ -69,6 +96,8 @@ function render(result: Diagnosis, shown: string): string[] {
   const failed = result.checks.filter((c) => c.state === 'fail');
   if (failed.length === 0) lines.push('', t('doctor.healthy'));
   else if (failed.some((c) => c.id === 'file')) lines.push('', t('doctor.fix.notDatabase'));
-  else lines.push('', t('doctor.fix.damaged', { path: quoted }));
+  else if (failed.every((c) => c.id === 'foreignKeys')) lines.push('', t('doctor.fix.references'));
+  else if (failed.every((c) => c.id === 'schema')) lines.push('', t('doctor.fix.newer'));
+  else lines.push('', t(salvaged ? 'doctor.fix.salvagedDamaged' : 'doctor.fix.damaged', { path: quoted, db: quoted }));
   return lines;
 }

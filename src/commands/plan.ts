@@ -6,7 +6,7 @@ import { jsonText } from '../core/output.js';
 import { SCENARIO_IDS, type Config } from '../core/config.js';
 import { writeCsvFile } from '../core/csv.js';
 import { removeStaleScratch } from '../core/scratch.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { calendarLinesFor, daysBetween, weekday } from '../domain/calendar.js';
 import { calendarFrom, planCallList, SCENARIO_ORDER, type CallList, type CallListItem } from '../domain/plan.js';
@@ -83,7 +83,13 @@ export function planCommand(ctx: Context) {
       if (list.uncoveredYears.length > 0) ctx.out.warn(t('cmd.uncoveredYears', { years: list.uncoveredYears.join(', '), lines: calendarLinesFor(list.uncoveredYears.map(Number)) }));
       if (!list.workingDay) ctx.out.info(t('plan.forcedDayOff', { date }));
       if (out) {
-        writeCsvFile(out, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)));
+        try {
+          writeCsvFile(out, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)));
+        } catch (error) {
+          // The list itself is saved; only its file could not be written. Planning again gives the same list.
+          if (error instanceof UserError && error.id === 'file.noSpace') throw new UserError('plan.outNoSpace', { path: out.shown, date: list.date });
+          throw error;
+        }
         // The list went to standard output: that is the data, and nothing else is printed there.
         if (out.stdout) return;
         ctx.out.info(t('plan.wrote', { path: out.shown, count: list.items.length }));

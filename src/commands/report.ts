@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { replaceFile } from '../core/files.js';
+import { isDiskFull, replaceFile } from '../core/files.js';
 import { isMonth, monthReport } from '../domain/report.js';
 import { FORMATS, toCsv, toHtml, toMarkdown, toText, toXlsx, type Format } from '../report/formats.js';
 import { t } from '../messages/index.js';
@@ -79,6 +79,7 @@ function writeAtomically({ file, shown }: { file: string; shown: string }, body:
   try {
     replaceFile(file, body);
   } catch (error) {
+    if (isDiskFull(error)) throw new UserError('file.noSpace', { path: shown });
     throw new UserError('report.cannotWrite', { path: shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }
 }

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
+import { readBounded } from './files.js';
 import { UserError } from './errors.js';
 import { currentLang, parseLang, t, type Lang, type MessageId, type Params } from '../messages/index.js';
 import { detectEncoding } from '../import/decode.js';
@@ -505,13 +506,14 @@ export function loadConfig(flag: string | undefined, cwd: string): Config {
     return defaultConfig();
   }
   if (stat.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
-  let bytes: Buffer;
+  let bytes: Buffer | null;
   try {
-    bytes = fs.readFileSync(file);
+    // Read up to a bound: a device or a FIFO given as the config (/dev/zero) must not fill memory.
+    bytes = readBounded(file, MAX_CONFIG_BYTES);
   } catch (error) {
     throw new UserError('config.unreadable', { path: shown, reason: (error as Error).message });
   }
-  if (bytes.length > MAX_CONFIG_BYTES) throw new UserError('config.tooLarge', { file: shown, size: (bytes.length / 1048576).toFixed(1) });
+  if (bytes === null) throw new UserError('config.tooLarge', { file: shown, size: `> ${MAX_CONFIG_BYTES / 1048576}` });
   // Notepad on Chinese Windows may save the file as GBK; any BOM is dropped by the decoder.
   const text = iconv.decode(bytes, detectEncoding(bytes.subarray(0, 65536)));
   const deep = tooDeep(text);

@@ -3,7 +3,7 @@
 // that Excel would run as a formula neutralised (OWASP "CSV injection": a name like
 // =HYPERLINK(...) typed into a CRM must stay text).
 import { UserError } from './errors.js';
-import { writeTarget, type Target } from './files.js';
+import { isDiskFull, writeTarget, type Target } from './files.js';
 
 export const BOM = '\uFEFF';
 export const CRLF = '\r\n';
@@ -42,6 +42,7 @@ export function writeCsvFile(target: Target, header: readonly string[], rows: re
   try {
     writeTarget(target, toCsv(header, rows));
   } catch (error) {
+    if (isDiskFull(error)) throw new UserError('file.noSpace', { path: target.shown });
     throw new UserError('csv.cannotWrite', { path: target.shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }
 }

@@ -92,6 +92,12 @@ export function replaceFile(file: string, body: string | Buffer, mode: number = 
   }
 }
 
+/** Is this the error of a full disk or an exceeded quota? */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** Writes to a checked target: standard output, or the file replaced in one step. */
 export function writeTarget(target: Target, body: string | Buffer): void {
   if (target.stdout) process.stdout.write(body);
@@ -150,4 +156,38 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Reads a small file (a config, a script, an answers file; a path or 0 for standard input) into
+ * memory, but never more than `limit` bytes: /dev/zero, a FIFO or an endless stream given in its
+ * place stops there. Returns null when the file is larger than the limit.
+ */
+export function readBounded(file: string | 0, limit: number): Buffer | null {
+  const fd = file === 0 ? 0 : fs.openSync(file, 'r');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1 << 16, limit + 1 - size));
+      let n: number;
+      try {
+        n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
+        if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+        throw error;
+      }
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      size += n;
+      if (size > limit) return null;
+    }
+  } finally {
+    if (file !== 0) fs.closeSync(fd);
+  }
+  return Buffer.concat(chunks, size);
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { SCENARIO_IDS } from '../core/config.js';
 import { UserError } from '../core/errors.js';
+import { readBounded } from '../core/files.js';
 import { LANGS, t, type Lang, type MessageId, type Params } from '../messages/index.js';
 
 export const QUESTION_TYPES = ['rating', 'nps', 'yes-no', 'single', 'multiple', 'text', 'date'] as const;
@@ -134,7 +135,8 @@ class Collector {
 /** Reads and checks one script file: the script when it is usable, and every problem found. */
 export function readScriptFile(file: string): { script?: Script; problems: ScriptProblem[] } {
   const lines = new LineCounter();
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  // A script is a few KB: anything past 1 MB (a device, a stream) is read no further.
+  const text = (readBounded(file, 1024 * 1024) ?? Buffer.from('')).toString('utf8').replace(/^\uFEFF/, '');
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const c = new Collector(file, lines);
   if (doc.errors.length > 0) {

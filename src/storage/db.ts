@@ -67,6 +67,7 @@ function openCopy(file: string): Db {
   try {
     fs.copyFileSync(file, copy);
     if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+    for (const f of [copy, `${copy}-wal`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600); // a copy of a 0444 file is 0444 too
     const db = new Database(copy, { fileMustExist: true });
     configure(db, false);
     refuseForeign(db, file);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { newScratchDir } from '../core/scratch.js';
+import { openDatabase } from './db.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 
 export type CheckId = 'file' | 'integrity' | 'foreignKeys' | 'schema' | 'permissions';
@@ -53,6 +54,7 @@ export function checkDatabaseFile(file: string): DatabaseCheck[] {
     const copy = path.join(copyDir, 'followup.db');
     fs.copyFileSync(file, copy);
     if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+    for (const f of [copy, `${copy}-wal`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600); // a copy of a 0444 file is 0444 too
     db = new Database(copy, { fileMustExist: true });
   }
   try {
@@ -101,4 +103,71 @@ function listCheck(id: CheckId, problems: () => string[]): DatabaseCheck {
     found = [(error as Error).message];
   }
   return found.length === 0 ? { id, state: 'ok' } : { id, state: 'fail', detail: { id: 'problems', params: { count: found.length, first: found[0] } } };
+}
+
+export interface Salvage {
+  /** Rows copied, by table. */
+  copied: Record<string, number>;
+  /** Tables some of whose rows could not be read. */
+  damaged: string[];
+}
+
+/** Rows per read when a table cannot be read whole: a damaged page costs at most this many rows. */
+const SALVAGE_CHUNK = 200;
+
+/**
+ * Saves what can still be read of `file` into a new followup database `target` (0600): the schema
+ * comes from the migrations, the rows table by table without using any index (a damaged index is
+ * rebuilt, not copied, which is why this is not VACUUM INTO), and a table that cannot be read whole
+ * is read in small ranges of rowids, skipping the ranges on damaged pages.
+ */
+export function salvageInto(file: string, target: string): Salvage {
+  const db = openDatabase(target, { create: true });
+  const result: Salvage = { copied: {}, damaged: [] };
+  try {
+    db.pragma('foreign_keys = OFF');
+    db.prepare('ATTACH DATABASE ? AS damaged').run(file);
+    const tables = (db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    for (const table of tables) {
+      const quoted = `"${table.replace(/"/g, '""')}"`;
+      let columns: string[];
+      try {
+        const old = new Set((db.prepare(`PRAGMA damaged.table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name));
+        columns = (db.prepare(`PRAGMA main.table_info(${quoted})`).all() as { name: string }[]).map((c) => c.name).filter((c) => old.has(c));
+      } catch {
+        result.damaged.push(table);
+        continue;
+      }
+      if (columns.length === 0) continue;
+      const list = columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
+      const copy = `INSERT OR IGNORE INTO main.${quoted} (${list}) SELECT ${list} FROM damaged.${quoted} NOT INDEXED`;
+      try {
+        result.copied[table] = db.transaction(() => db.prepare(copy).run().changes)();
+        continue;
+      } catch {
+        result.damaged.push(table);
+      }
+      let copied = 0;
+      let max = 0;
+      try {
+        max = (db.prepare(`SELECT max(rowid) AS m FROM damaged.${quoted}`).get() as { m: number | null }).m ?? 0;
+      } catch {
+        max = 10_000_000; // the table's last page is damaged: try every range up to a bound
+      }
+      const ranged = db.prepare(`${copy} WHERE rowid >= ? AND rowid < ?`);
+      for (let from = 0; from <= max; from += SALVAGE_CHUNK) {
+        try {
+          copied += ranged.run(from, from + SALVAGE_CHUNK).changes;
+        } catch {
+          // a damaged page: these rows are lost
+        }
+      }
+      result.copied[table] = copied;
+    }
+    db.exec('DETACH DATABASE damaged');
+  } finally {
+    db.close();
+  }
+  fs.chmodSync(target, 0o600);
+  return result;
 }

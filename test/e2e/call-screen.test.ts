@@ -2,6 +2,7 @@
 // prompt at a time, and what the database holds afterwards (answers saved as given, resumable).
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, plannedWorkspace, query, ROOT, run, Terminal } from './helpers.js';
@@ -118,6 +119,26 @@ function answersOf(db: string, callId: number): Map<string, unknown> {
 }
 
 describe('followup call: the screen in a terminal', () => {
+  it('shows control characters in a customer\'s name as escapes: the window is not retitled, the screen not cleared', async () => {
+    const { dir, db } = fresh();
+    const item = firstItem(db);
+    const hostile = '\x1b]0;pwned\x07\x1b[2J王\r五';
+    const write = new Database(db);
+    write.prepare('UPDATE customers SET name = ? WHERE id = ?').run(hostile, item.customer_id);
+    write.close();
+    const term = new Terminal(CALL, { cwd: dir });
+    try {
+      await term.waitFor(OUTCOME_PROMPT);
+      expect(term.raw).toContain('\\x1b]0;pwned\\x07\\x1b[2J王\\r五');
+      expect(term.raw).not.toContain('\x1b]0;pwned');
+      expect(term.raw).not.toContain('\x1b[2J');
+      term.type('q');
+      expect((await term.exited).exitCode).toBe(0);
+    } finally {
+      term.kill();
+    }
+  });
+
   it('goes through a whole call: card, outcome, every question, an issue, a note; all saved', async () => {
     const { dir, db } = fresh();
     const item = firstItem(db);

@@ -165,6 +165,14 @@ describe('injection', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('<img');
     expect(r.stdout).toContain('&lt;img src=x onerror=alert(1)&gt;\\|\\*\\*x\\*\\*');
+    // An agent with control characters in the name: shown as escapes in the text and Markdown reports.
+    spawnSync('node', ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(db)});d.prepare("UPDATE calls SET agent=?").run("\\x1b]0;pwned\\x07");d.close()`], { cwd: path.dirname(BIN) + '/..' });
+    for (const format of ['text', 'md']) {
+      const shown = run(['report', '--month', '2026-11', '--date', '2026-11-27', '--format', format], { cwd: dir });
+      expect(shown.stdout).not.toMatch(RAW_CONTROL);
+      // Markdown escapes the backslash of the escape too, so that it renders as \x1b.
+      expect(shown.stdout).toContain(format === 'md' ? '\\\\x1b\\]0;pwned\\\\x07' : '\\x1b]0;pwned\\x07');
+    }
   });
 
   it('refuses a device, a FIFO, a folder or a symbolic link as --out, --rejects or --db; - and /dev/stdout are standard output', () => {
@@ -349,9 +357,13 @@ describe('bounded resources', () => {
     const many = run(['--config', 'many.yaml', 'segments'], { cwd: dir, env });
     expect(many.code).toBe(1);
     expect(many.stderr).toMatch(/^many\.yaml:1: unknown setting "k0"/);
+    // A device as the config or the answers file is read only up to its bound.
+    const zeroConfig = run(['--config', '/dev/zero', 'segments'], { cwd: dir, env });
+    expect(zeroConfig.code).toBe(1);
+    expect(zeroConfig.stderr).toBe('/dev/zero is > 1 MB; a followup config is a few KB. Check that --config names the config file.\n');
     fs.writeFileSync(path.join(dir, 'dup.yaml'), 'lang: en\nlang: zh-CN\n');
     expect(run(['--config', 'dup.yaml', 'segments'], { cwd: dir }).stderr).toMatch(/^dup\.yaml:2: .*lang/);
-  });
+  }, 300_000);
 });
 
 describe('damaged databases', () => {
@@ -388,17 +400,25 @@ describe('damaged databases', () => {
     expect(JSON.parse(noted.stdout).checks.find((c: { id: string }) => c.id === 'scratch')).toMatchObject({ state: 'note', folders: [stale] });
     expect(run(['plan', '--date', '2026-11-30'], { cwd: dir, env }).code).toBe(0);
     expect(fs.existsSync(stale)).toBe(false);
-    // Damage a page in the middle of the file.
+    // Damage the root page of an index: the tables are whole, the index is not.
     const db = path.join(dir, 'followup.db');
-    run(['segments'], { cwd: dir }); // checkpoints the WAL into the file
+    const [{ rootpage }] = query<{ rootpage: number }>(db, "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' ORDER BY name LIMIT 1");
     const fd = fs.openSync(db, 'r+');
-    fs.writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, 4096 * 5);
+    fs.writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, 4096 * (rootpage - 1));
     fs.closeSync(fd);
     const damaged = run(['doctor'], { cwd: dir, env });
     expect(damaged.code).toBe(1);
     expect(damaged.stdout).toMatch(/FAIL {2}integrity/);
-    expect(damaged.stdout).toContain(`VACUUM INTO 'repaired.db'`);
+    expect(damaged.stdout).toContain('followup --db followup.db doctor --salvage repaired.db');
     expect(damaged.stderr).toMatch(/^\d+ problem\(s\) found in followup\.db\.\n$/);
+    // What can be read is saved into a new file, which is whole.
+    const salvaged = run(['doctor', '--salvage', 'repaired.db'], { cwd: dir, env });
+    expect(salvaged.stderr).toMatch(/^Saved what could be read of followup\.db into repaired\.db \(\d+ rows\); checking it:\n$/);
+    expect(salvaged.code).toBe(0);
+    expect(salvaged.stdout).toContain('No problems found.');
+    expect(query(path.join(dir, 'repaired.db'), 'SELECT count(*) AS n FROM orders')).toEqual(query(baseDb, 'SELECT count(*) AS n FROM orders'));
+    expect(fs.statSync(path.join(dir, 'repaired.db')).mode & 0o777).toBe(0o600);
+    expect(run(['doctor', '--salvage', 'repaired.db'], { cwd: dir, env }).stderr).toBe('repaired.db already exists; --salvage writes a new file. Give a name that is not taken.\n');
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
