@@ -9,7 +9,7 @@ import { parseDelimiter, parseEncoding } from '../import/decode.js';
 import { importExport, openInput, type ImportResult } from '../import/importer.js';
 import { t, type MessageId } from '../messages/index.js';
 import { openDatabase } from '../storage/db.js';
-import { openExistingDatabase } from './common.js';
+import { openExistingDatabase, readFiles } from './common.js';
 
 interface ImportFlags {
   sheet?: string;
@@ -62,6 +62,7 @@ export function importCommand(ctx: Context) {
           map: flags.map,
           sheet: flags.sheet,
           rejectsFile: flags.rejects,
+          reading: readFiles(ctx),
           dryRun: flags.dryRun,
           cwd: ctx.cwd,
           onSaving: (rows) => {
@@ -110,6 +111,7 @@ async function importCallList(ctx: Context, file: string, flags: ImportFlags): P
       delimiter,
       map,
       rejectsFile: flags.rejects,
+      reading: readFiles(ctx),
       dryRun: flags.dryRun,
       cwd: ctx.cwd,
     });

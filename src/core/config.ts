@@ -15,6 +15,7 @@ import { readBounded } from './files.js';
 import { UserError } from './errors.js';
 import { currentLang, parseLang, t, type Lang, type MessageId, type Params } from '../messages/index.js';
 import { detectEncoding } from '../import/decode.js';
+import { inSupportedYears, SUPPORTED_YEARS } from '../domain/calendar.js';
 
 export const CONFIG_FILE = 'followup.config.yaml';
 
@@ -747,6 +748,7 @@ function readScalar(node: Node | null | undefined, spec: Spec, key: string, ctx:
       if (!match || !day || day.getUTCFullYear() !== Number(match[1]) || day.getUTCMonth() !== Number(match[2]) - 1 || day.getUTCDate() !== Number(match[3])) {
         fail('config.date');
       }
+      if (!inSupportedYears((raw as string).trim())) fail('config.dateRange', { from: SUPPORTED_YEARS.from, to: SUPPORTED_YEARS.to });
       return (raw as string).trim();
     }
     case 'scenario': {

@@ -77,7 +77,8 @@ export interface HeaderMapping {
   kind: ImportKind;
   headers: string[];
   fieldIndex: Map<string, number>;
-  extras: { header: string; index: number }[];
+  /** Columns no field claims, kept with each record under `key`: the header, made unique (a blank or repeated header gets its column number). */
+  extras: { header: string; index: number; key?: string }[];
 }
 
 /** Parses repeated `--map "HEADER=field"` values. */
@@ -117,7 +118,7 @@ export function mapHeader(
   const specs = FIELDS[kind];
   const fieldIndex = new Map<string, number>();
   const claimedBy = new Map<string, string>();
-  const extras: { header: string; index: number }[] = [];
+  const extras: HeaderMapping['extras'] = [];
   const aliasToField = new Map<string, string>();
   for (const spec of specs) {
     aliasToField.set(normaliseHeader(spec.field), spec.field);
@@ -156,6 +157,14 @@ export function mapHeader(
       found: headers.map((h) => `"${h}"`).join(', ') || t('word.none'),
       accepted: missing.map((s) => s.aliases.filter((a) => !ID_ALIASES.includes(a)).slice(0, 8).join('/')).join('; '),
     });
+  }
+  extras.sort((a, b) => a.index - b.index);
+  const taken = new Set<string>();
+  for (const extra of extras) {
+    let key = extra.header.trim() === '' ? `column ${extra.index + 1}` : extra.header;
+    if (taken.has(key)) key = `${key} (column ${extra.index + 1})`;
+    taken.add(key);
+    extra.key = key;
   }
   return { kind, headers, fieldIndex, extras };
 }

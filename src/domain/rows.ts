@@ -281,10 +281,10 @@ function extrasJson(record: string[], extras: HeaderMapping['extras']): string |
   if (extras.length === 0) return null;
   // Without a prototype: a column named __proto__ or constructor is kept like any other.
   let out: Record<string, string> | null = null;
-  for (const { header, index } of extras) {
+  for (const { header, index, key } of extras) {
     const cell = record[index];
     if (cell === undefined || cell.trim() === '') continue;
-    (out ??= Object.create(null) as Record<string, string>)[header] = unneutralised(cell);
+    (out ??= Object.create(null) as Record<string, string>)[key ?? header] = unneutralised(cell);
   }
   return out === null ? null : JSON.stringify(out);
 }

@@ -61,7 +61,7 @@ const HEADER_IDS: Record<SheetField, MessageId> = {
 const LANGS: readonly Lang[] = ['en', 'zh-CN'];
 
 export interface CallsImportOptions
-  extends Pick<ImportOptions, 'file' | 'encoding' | 'delimiter' | 'rejectsFile' | 'dryRun' | 'cwd' | 'stdin' | 'input'> {
+  extends Pick<ImportOptions, 'file' | 'encoding' | 'delimiter' | 'rejectsFile' | 'reading' | 'dryRun' | 'cwd' | 'stdin' | 'input'> {
   config: Config;
   /** The language of the scripts (for the satisfaction question). */
   lang: Lang;

@@ -63,6 +63,11 @@ export async function eachRecord(chunks: AsyncIterable<string>, options: CsvOpti
           }
         }
         const mb = measured ? (total / MB).toFixed(1) : `> ${MEASURE_CHARS / MB}`;
+        // A quote still open at the end of the file is a stray quote, not a large field.
+        if (next.done && size.quoted) {
+          tooLarge = new UserError('error.unterminatedQuote', { file: options.fileLabel, line: startLine });
+          return;
+        }
         tooLarge = new UserError(quoted ? 'csv.fieldTooLarge' : 'csv.lineTooLarge', { file: options.fileLabel, line: startLine, limit: MAX_RECORD_CHARS / MB, size: mb });
         return;
       }

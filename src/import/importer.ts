@@ -36,6 +36,8 @@ export interface ImportOptions {
   sheet?: string;
   /** Where rejected rows go; default `<name>.rejects.csv` in `cwd`. */
   rejectsFile?: string;
+  /** Other files the command reads (the config): the rejects file must not be one of them. */
+  reading?: string[];
   dryRun?: boolean;
   cwd?: string;
   /** Standard input, when file is '-' (default process.stdin). */
@@ -288,11 +290,11 @@ export interface Input {
  * `cwd`; checked before anything is read (core/files.ts): not the export itself, the database, a
  * device, a FIFO, a folder or a symbolic link.
  */
-export function rejectsPath(input: Input, kind: string, options: Pick<ImportOptions, 'rejectsFile' | 'cwd'>, db?: Db): string {
+export function rejectsPath(input: Input, kind: string, options: Pick<ImportOptions, 'rejectsFile' | 'cwd' | 'reading'>, db?: Db): string {
   const base = input.label === 'stdin' ? `${kind}-stdin` : input.label.replace(/\.(csv|tsv|txt|xlsx|xlsm)$/i, '');
   const cwd = options.cwd ?? process.cwd();
   const dbFile = db && !db.memory ? db.name : null;
-  const reading = [input.path, dbFile, dbFile && `${dbFile}-wal`, dbFile && `${dbFile}-shm`];
+  const reading = [input.path, dbFile, dbFile && `${dbFile}-wal`, dbFile && `${dbFile}-shm`, ...(options.reading ?? [])];
   const target = outputTarget(options.rejectsFile ?? `${base}.rejects.csv`, { cwd, flag: '--rejects', reading });
   if (target.stdout) throw new Error('unreachable: rejects never go to standard output');
   return target.file;

@@ -20,6 +20,7 @@ export const safetyEn = {
   'calls.sheetTooLarge': '{file} is larger than {limit} MB; a day\'s call list is a few hundred KB. Check that it is the call list followup plan --out wrote.',
   'config.tooLarge': '{file} is {size} MB; a followup config is a few KB. Check that --config names the config file.',
   'config.tooDeep': '{file}:{line}: settings nested more than {limit} levels deep; a followup config has at most 4. Check the file.',
+  'config.dateRange': '{key} is {found}, outside the years followup supports ({from}–{to}).',
   'config.intMax': '{key} is {found}, more than the most it can be ({max}).',
   // followup doctor
   'doctor.description': 'Check the database: integrity, foreign keys, schema version, leftover scratch folders; says what is wrong and what to do.',

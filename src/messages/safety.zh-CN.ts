@@ -22,6 +22,7 @@ export const safetyZhCN: Record<keyof typeof safetyEn, string> = {
   'calls.sheetTooLarge': '{file} 超过 {limit} MB；一天的回访清单只有几百 KB。请确认它是 followup plan --out 写出的清单。',
   'config.tooLarge': '{file} 有 {size} MB；followup 的配置文件只有几 KB。请确认 --config 指向的是配置文件。',
   'config.tooDeep': '{file}:{line}：设置嵌套超过 {limit} 层；followup 的配置最多 4 层。请检查该文件。',
+  'config.dateRange': '{key} 为 {found}，超出了 followup 支持的年份（{from}–{to}）。',
   'config.intMax': '{key} 为 {found}，超过了允许的最大值（{max}）。',
   'doctor.description': '检查数据库：完整性、表间引用、结构版本、残留的临时文件夹；说明哪里有问题、该怎么办。',
   'doctor.examples': '示例：\n  $ followup doctor\n  $ followup doctor --db /backup/followup.db --json',

@@ -60,6 +60,9 @@ describe('data loss', () => {
       expect(oneLine(r)).toEqual([`--out ${target} is a file this command reads; writing it would destroy it. Give another file name; nothing was changed.`]);
     }
     expect(run(['plan', '--date', '2026-11-30', '--out', 'followup.db'], { cwd: dir }).code).toBe(1);
+    fs.writeFileSync(path.join(dir, 'c.csv'), `${HEADER}\nC1,,bad,2025-01-01,普通\n`);
+    const config = run(['import', 'customers', 'c.csv', '--rejects', 'followup.config.yaml'], { cwd: dir });
+    expect(config.stderr).toBe('--rejects followup.config.yaml is a file this command reads; writing it would destroy it. Give another file name; nothing was changed.\n');
     expect(sha(path.join(dir, 'followup.db'))).toBe(before);
   });
 
@@ -75,6 +78,11 @@ describe('data loss', () => {
       ['toString', 'c'],
     ]);
     expect(r.stderr).toContain('"__proto__", "constructor", "toString"');
+    // A repeated or blank header loses nothing either: the column number tells them apart.
+    fs.writeFileSync(path.join(dir, 'd.csv'), `${HEADER},备注,备注,\nC2,李四,13800138001,2025-01-01,普通,a,b,c\n`);
+    expect(run(['import', 'customers', 'd.csv'], { cwd: dir }).code).toBe(0);
+    const [two] = query<{ extra: string }>(path.join(dir, 'followup.db'), "SELECT extra FROM customers WHERE id = 'C2'");
+    expect(JSON.parse(two.extra)).toEqual({ 备注: 'a', '备注 (column 7)': 'b', 'column 8': 'c' });
   });
 
   it('never leaves a half-written rejects file in place of the last complete one', () => {
@@ -316,6 +324,10 @@ describe("the world's faults: one clear line", () => {
     const r = run(['--config', 'big.yaml', 'segments'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('big.yaml:3: issues.dueWorkingDays.P0 is 100000000, more than the most it can be (250).\n');
+    fs.writeFileSync(path.join(dir, 'far.yaml'), 'calendar:\n  holidays: [9999-12-31]\n');
+    const far = run(['--config', 'far.yaml', 'segments'], { cwd: dir });
+    expect(far.code).toBe(1);
+    expect(far.stderr).toMatch(/^far\.yaml:2: calendar\.holidays\[1\] is "9999-12-31", outside the years followup supports \(2000–2099\)\.\n$/);
   });
 
   it('names a field too large with its true size and line, and a header with control characters on one line', () => {
@@ -329,6 +341,13 @@ describe("the world's faults: one clear line", () => {
     const plain = run(['import', 'customers', 'plain.csv'], { cwd: dir });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toMatch(/^plain\.csv: line 2 is longer than 2 MB without a line break \(30\.0 MB\)/);
+    // A quote opened and never closed, swallowing the rest of a big file, is named as such.
+    const rows = Array.from({ length: 200000 }, (_, i) => `C${i},客户${i},13800138000,2025-01-01,普通,ok`);
+    rows[5] = 'C5,"王,13800138000,2025-01-01,普通,ok';
+    fs.writeFileSync(path.join(dir, 'stray.csv'), `${HEADER},备注\n${rows.join('\n')}\n`);
+    const stray = run(['import', 'customers', 'stray.csv'], { cwd: dir });
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toBe('stray.csv: a quoted field that starts on line 7 is never closed. Check that line for a stray " character.\n');
     expect(fs.existsSync(path.join(dir, 'followup.db'))).toBe(false);
   });
 });

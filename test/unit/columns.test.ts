@@ -151,9 +151,9 @@ describe('mapHeader', () => {
         kind: 'customers',
         fields: { id: 1, name: 2, phone: 5 },
         extras: [
-          { header: '备注', index: 0 },
-          { header: '推荐人', index: 3 },
-          { header: '', index: 4 },
+          { header: '备注', index: 0, key: '备注' },
+          { header: '推荐人', index: 3, key: '推荐人' },
+          { header: '', index: 4, key: 'column 5' },
         ],
       });
     });
@@ -174,7 +174,7 @@ describe('mapHeader', () => {
       expect(plain(mapHeader('orders', headers, NONE, 'orders.csv'))).toEqual({
         kind: 'orders',
         fields: { id: 0, customerId: 1, orderedAt: 2, amount: 3, product: 4, channel: 5 },
-        extras: [{ header: 'coupon', index: 6 }],
+        extras: [{ header: 'coupon', index: 6, key: 'coupon' }],
       });
     });
   });
@@ -194,7 +194,7 @@ describe('mapHeader', () => {
       expect(plain(mapHeader('complaints', headers, NONE, 'complaints.csv'))).toEqual({
         kind: 'complaints',
         fields: { id: 0, customerId: 1, openedAt: 2, resolvedAt: 3, status: 4, category: 5, description: 6 },
-        extras: [{ header: '处理人', index: 7 }],
+        extras: [{ header: '处理人', index: 7, key: '处理人' }],
       });
     });
   });
@@ -225,7 +225,7 @@ describe('mapHeader', () => {
       expect(plain(mapHeader('customers', ['客户编号', '会员号', '客户姓名'], overrides, 'c.csv'))).toEqual({
         kind: 'customers',
         fields: { id: 1, name: 2 },
-        extras: [{ header: '客户编号', index: 0 }],
+        extras: [{ header: '客户编号', index: 0, key: '客户编号' }],
       });
     });
 
@@ -234,7 +234,7 @@ describe('mapHeader', () => {
       expect(plain(mapHeader('customers', ['客户编号', '会员号', '客户姓名'], overrides, 'c.csv'))).toEqual({
         kind: 'customers',
         fields: { id: 0, name: 2 },
-        extras: [{ header: '会员号', index: 1 }],
+        extras: [{ header: '会员号', index: 1, key: '会员号' }],
       });
     });
 
