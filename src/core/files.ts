@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, UsageError } from './errors.js';
+import type { MessageId } from '../messages/index.js';
 
 export const FILE_MODE = 0o600;
 export const FOLDER_MODE = 0o700;
@@ -28,7 +29,7 @@ export interface TargetCheck {
   /** `-` and /dev/stdout mean standard output (reports, call lists); otherwise they are refused as devices. */
   stdout?: boolean;
   /** The message for a folder given as the file. */
-  isFolder?: 'error.fileIsDirectory' | 'report.outIsFolder';
+  isFolder?: MessageId;
 }
 
 /** The file as the user knows it: relative to the current folder when it is inside it. */
@@ -47,20 +48,7 @@ export function outputTarget(value: string, check: TargetCheck): Target {
   const file = path.resolve(check.cwd, value);
   const shown = shownPath(file, check.cwd);
   const params = { flag: check.flag, path: shown };
-  const link = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (link?.isSymbolicLink()) {
-    let target = '?';
-    try {
-      target = fs.realpathSync(file);
-    } catch {
-      // a dangling link: named as it is
-    }
-    throw new UserError('file.isSymlink', { ...params, target });
-  }
-  if (link?.isDirectory()) throw new UserError(check.isFolder ?? 'error.fileIsDirectory', { path: shown });
-  if (link && (link.isCharacterDevice() || link.isBlockDevice())) throw new UserError('file.isDevice', params);
-  if (link?.isFIFO()) throw new UserError('file.isFifo', params);
-  if (link && !link.isFile()) throw new UserError('file.notRegular', params);
+  const link = plainFileOrNothing(file, check.flag, shown, check.isFolder ?? 'file.isFolder');
   if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
     throw new UserError('file.noFolder', { ...params, folder: shownPath(path.dirname(file), check.cwd) });
   }
@@ -72,6 +60,30 @@ export function outputTarget(value: string, check: TargetCheck): Target {
     }
   }
   return { stdout: false, file, shown };
+}
+
+/**
+ * What is at `file` (lstat), when it is nothing or a regular file; a one-line UserError for a
+ * symbolic link (named with its target), a folder, a device, a FIFO or anything else.
+ */
+export function plainFileOrNothing(file: string, flag: string, shown: string, isFolder: MessageId): fs.Stats | undefined {
+  const params = { flag, path: shown };
+  const link = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!link) return undefined;
+  if (link.isSymbolicLink()) {
+    let target = '?';
+    try {
+      target = fs.realpathSync(file);
+    } catch {
+      // a dangling link: named as it is
+    }
+    throw new UserError('file.isSymlink', { ...params, target });
+  }
+  if (link.isDirectory()) throw new UserError(isFolder, params);
+  if (link.isCharacterDevice() || link.isBlockDevice()) throw new UserError('file.isDevice', params);
+  if (link.isFIFO()) throw new UserError('file.isFifo', params);
+  if (!link.isFile()) throw new UserError('file.notRegular', params);
+  return link;
 }
 
 /** Writes `body` to `file` in one step, 0600 whatever the umask (an existing file it replaces becomes 0600 too). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../core/errors.js';
+import { plainFileOrNothing } from '../core/files.js';
 import { newScratchDir } from '../core/scratch.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
 
@@ -105,21 +106,7 @@ function refuseForeign(db: Db, file: string): void {
 }
 
 function prepareFile(file: string, options: OpenOptions): void {
-  const link = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (link?.isSymbolicLink()) {
-    let target = '?';
-    try {
-      target = fs.realpathSync(file);
-    } catch {
-      // dangling
-    }
-    throw new UserError('file.isSymlink', { flag: '--db', path: file, target });
-  }
-  const stat = link;
-  if (stat?.isDirectory()) throw new UserError('file.dbIsFolder', { path: file });
-  if (stat && (stat.isCharacterDevice() || stat.isBlockDevice())) throw new UserError('file.isDevice', { flag: '--db', path: file });
-  if (stat?.isFIFO()) throw new UserError('file.isFifo', { flag: '--db', path: file });
-  if (stat && !stat.isFile()) throw new UserError('file.notRegular', { flag: '--db', path: file });
+  const stat = plainFileOrNothing(file, '--db', file, 'file.dbIsFolder');
   // SQLite takes an empty file for a new database: only init may start one in a file that exists.
   if (stat && stat.size === 0 && !options.emptyIsNew) throw new UserError('file.dbEmpty', { path: file });
   if (stat) return;

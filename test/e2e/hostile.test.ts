@@ -193,7 +193,7 @@ describe('injection', () => {
     const cases: [string[], RegExp][] = [
       [['plan', '--date', '2026-11-30', '--out', '/dev/null'], /^--out \/dev\/null is a device, not a file/],
       [['plan', '--date', '2026-11-30', '--out', 'fifo'], /^--out fifo is a pipe \(FIFO\)/],
-      [['plan', '--date', '2026-11-30', '--out', 'folder'], /^folder is a folder/],
+      [['plan', '--date', '2026-11-30', '--out', 'folder'], /^--out folder is a folder, not a file/],
       [['plan', '--date', '2026-11-30', '--out', 'link.csv'], /^--out link.csv is a symbolic link \(to \/etc\/passwd\)/],
       [['report', '--month', '2026-11', '--out', 'link.csv'], /^--out link.csv is a symbolic link/],
       [['import', 'customers', 'c.csv', '--rejects', '/dev/null'], /^--rejects \/dev\/null is a device/],
