@@ -25,6 +25,23 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
+/**
+ * The CLI as user `uid` can run it: this checkout's, or (when the checkout is in a folder only root
+ * can enter, such as /root) a copy in a temporary folder, node_modules hard-linked where it can be.
+ */
+function binFor(uid: number): string {
+  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BIN)})`], { uid, gid: uid });
+  if (probe.status === 0) return BIN;
+  const root = path.resolve(path.dirname(BIN), '..');
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-runtime-'));
+  fs.chmodSync(copy, 0o755);
+  for (const entry of ['bin', 'dist', 'scripts', 'fixtures', 'package.json']) fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
+  const linked = spawnSync('cp', ['-al', path.join(root, 'node_modules'), path.join(copy, 'node_modules')]);
+  if (linked.status !== 0) fs.cpSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), { recursive: true });
+  spawnSync('chmod', ['-R', 'a+rX', copy]);
+  return path.join(copy, 'bin', 'followup');
+}
+
 /** A fresh folder holding a copy of the demo's database and config. */
 function copyDemo(): string {
   const dir = workspace();
@@ -255,8 +272,9 @@ describe("the world's faults: one clear line", () => {
     if (asRoot) spawnSync('chown', ['-R', '65534:65534', dir]);
     fs.chmodSync(db, 0o444);
     fs.chmodSync(dir, 0o555);
+    const bin = asRoot ? binFor(65534) : BIN;
     const as = (args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args], {
+      const r = spawnSync(process.execPath, [bin, ...args], {
         cwd: dir,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1', LANG: 'C', HOME: dir, TMPDIR: os.tmpdir() },
