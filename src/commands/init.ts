@@ -6,11 +6,11 @@ import { Option, type Command } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { CONFIG_FILE, defaultConfig, displayPath, renderConfig, type Agent } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { FILE_MODE, FOLDER_MODE, replaceFile } from '../core/files.js';
+import { FILE_MODE, FOLDER_MODE, plainFileOrNothing, replaceFile } from '../core/files.js';
 import { halfWidth } from '../domain/values.js';
 import { terminalPrompter } from '../core/prompt.js';
 import { langFromEnv, parseLang, t, type Lang } from '../messages/index.js';
-import { openDatabase } from '../storage/db.js';
+import { openDatabase, resolveDbPath } from '../storage/db.js';
 import { shellQuote } from './common.js';
 
 interface InitFlags {
@@ -31,7 +31,7 @@ export function initCommand(ctx: Context) {
     .addHelpText('after', '\n' + t('init.examples'))
     .action(async (flags: InitFlags, command: Command) => {
       // --lang and --config are the program's options; commander accepts them after `init` too.
-      const globals = command.optsWithGlobals<{ lang?: string; config?: string }>();
+      const globals = command.optsWithGlobals<{ lang?: string; config?: string; db?: string }>();
       // Validate every flag before writing anything.
       const lang = parseLang(globals.lang) ?? langFromEnv(ctx.env);
       const agents = flags.agents === undefined ? undefined : parseAgents(flags.agents);
@@ -39,8 +39,13 @@ export function initCommand(ctx: Context) {
       const file = path.resolve(ctx.cwd, globals.config ?? CONFIG_FILE);
       const shown = displayPath(file, ctx.cwd);
 
-      const stat = fs.statSync(file, { throwIfNoEntry: false });
-      if (stat?.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+      // Not a link, a device or a folder, and never the database itself (init --force --config followup.db).
+      const stat = plainFileOrNothing(file, '--config', shown, 'file.isFolder');
+      const db = resolveDbPath(globals.db, ctx.env);
+      for (const read of [db, `${db}-wal`, `${db}-shm`]) {
+        const other = fs.statSync(read, { throwIfNoEntry: false });
+        if (stat && other && other.ino === stat.ino && other.dev === stat.dev) throw new UserError('file.isInput', { flag: '--config', path: shown });
+      }
       const configFlag = globals.config === undefined ? '' : ` --config ${shellQuote(globals.config)}`;
       if (stat && !flags.force) throw new UserError('init.exists', { path: shown, command: `followup init --force${configFlag}` });
 

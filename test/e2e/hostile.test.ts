@@ -77,6 +77,10 @@ describe('data loss', () => {
       expect(oneLine(r)).toEqual([`--out ${target} is a file this command reads; writing it would destroy it. Give another file name; nothing was changed.`]);
     }
     expect(run(['plan', '--date', '2026-11-30', '--out', 'followup.db'], { cwd: dir }).code).toBe(1);
+    // init --force never writes its config over the database.
+    const init = run(['init', '--force', '--config', 'followup.db', '--lang', 'en', '--company', 'X'], { cwd: dir });
+    expect(init.code).toBe(1);
+    expect(init.stderr).toBe('--config followup.db is a file this command reads; writing it would destroy it. Give another file name; nothing was changed.\n');
     fs.writeFileSync(path.join(dir, 'c.csv'), `${HEADER}\nC1,,bad,2025-01-01,普通\n`);
     const config = run(['import', 'customers', 'c.csv', '--rejects', 'followup.config.yaml'], { cwd: dir });
     expect(config.stderr).toBe('--rejects followup.config.yaml is a file this command reads; writing it would destroy it. Give another file name; nothing was changed.\n');
@@ -295,6 +299,7 @@ describe("the world's faults: one clear line", () => {
       }
     } finally {
       fs.chmodSync(dir, 0o755);
+      if (bin !== BIN) fs.rmSync(path.resolve(path.dirname(bin), '..'), { recursive: true, force: true });
     }
     expect(sha(db)).toBe(before);
   });
