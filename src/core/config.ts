@@ -563,13 +563,25 @@ function tooDeep(text: string): number {
   while (at <= text.length) {
     let end = text.indexOf('\n', at);
     if (end === -1) end = text.length;
+    // The line's indent, and the "- " and "? " marks before its content: each of those opens a
+    // level of its own ("- - - x" is three lists deep on one line).
     let indent = 0;
-    while (at + indent < end && (text[at + indent] === ' ' || text[at + indent] === '-')) indent++;
+    let marks = 0;
+    for (;;) {
+      const ch = text[at + indent];
+      if (at + indent >= end || (ch !== ' ' && ch !== '-' && ch !== '?')) break;
+      if (ch !== ' ') {
+        const next = text[at + indent + 1];
+        if (next !== ' ' && next !== '\r' && at + indent + 1 < end) break; // -5, -x: a value, not a mark
+        marks++;
+      }
+      indent++;
+    }
     const first = text[at + indent];
     if (at + indent < end && first !== '#' && first !== '\r') {
       while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
       indents.push(indent);
-      if (indents.length > MAX_CONFIG_DEPTH) return line;
+      if (indents.length + marks > MAX_CONFIG_DEPTH) return line;
       let quote = '';
       for (let i = at + indent; i < end; i++) {
         const ch = text[i];

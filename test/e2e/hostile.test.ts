@@ -389,7 +389,9 @@ describe('bounded resources', () => {
     let block = '';
     for (let i = 0; i < 300; i++) block += ' '.repeat(i) + `k${i}:\n`;
     fs.writeFileSync(path.join(dir, 'deep2.yaml'), block);
-    for (const file of ['deep.yaml', 'deep2.yaml']) {
+    // Lists in lists on one line: 20,000 levels in 40 KB (this one ran out of memory before).
+    fs.writeFileSync(path.join(dir, 'deep3.yaml'), '- '.repeat(20000) + 'x\n');
+    for (const file of ['deep.yaml', 'deep2.yaml', 'deep3.yaml']) {
       const r = run(['--config', file, 'segments'], { cwd: dir, env });
       expect(r.code, file).toBe(1);
       expect(r.stderr, file).toMatch(new RegExp(`^${file.replace('.', '\\.')}:\\d+: settings nested more than 32 levels deep`));
