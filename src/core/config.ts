@@ -498,6 +498,9 @@ interface ReadContext {
   dir: string;
 }
 
+/** Configs read by this process, by file: the language is looked up before the command runs, and the command reads the file again. */
+const loaded = new Map<string, { key: string; config?: Config; error?: unknown }>();
+
 export function loadConfig(flag: string | undefined, cwd: string): Config {
   const file = path.resolve(cwd, flag ?? CONFIG_FILE);
   const shown = displayPath(file, cwd);
@@ -506,6 +509,24 @@ export function loadConfig(flag: string | undefined, cwd: string): Config {
     if (flag) throw new UserError('config.notFound', { path: flag });
     return defaultConfig();
   }
+  const key = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${currentLang()}:${shown}`;
+  const seen = loaded.get(file);
+  if (seen?.key === key && stat.isFile()) {
+    if (seen.error) throw seen.error;
+    return structuredClone(seen.config!);
+  }
+  let config: Config;
+  try {
+    config = readConfigFile(file, shown, stat);
+  } catch (error) {
+    if (stat.isFile() && error instanceof UserError) loaded.set(file, { key, error });
+    throw error;
+  }
+  if (stat.isFile()) loaded.set(file, { key, config: structuredClone(config) });
+  return config;
+}
+
+function readConfigFile(file: string, shown: string, stat: fs.Stats): Config {
   if (stat.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
   let bytes: Buffer | null;
   try {

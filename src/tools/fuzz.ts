@@ -1,6 +1,6 @@
 // Hostile files and arguments thrown at the built CLI, with what must hold every time.
 //
-//   npm run fuzz -- [--files 1000] [--args 500] [--seed 12] [--jobs 4] [--keep DIR]
+//   npm run fuzz -- [--files 1000] [--args 500] [--configs 200] [--seed 12] [--jobs 4] [--keep DIR]
 //
 // Each case runs `followup` as a user would (a child process, no terminal, NO_COLOR unset so that
 // colour could leak) in its own folder holding a copy of one demo database. The invariants:
@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
+import { renderConfig } from '../core/config.js';
 import { isMainModule, Rng } from './generate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,7 +27,7 @@ export const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u20
 
 export interface FuzzCase {
   id: number;
-  kind: 'file' | 'args';
+  kind: 'file' | 'args' | 'config';
   args: string[];
   /** Files to write in the case's folder before running: name → bytes. */
   files: Record<string, Buffer>;
@@ -47,6 +48,7 @@ export interface FuzzSummary {
   cases: number;
   files: number;
   argSets: number;
+  configs: number;
   exitCodes: Record<string, number>;
   bad: number;
   outcomes: FuzzOutcome[];
@@ -114,6 +116,44 @@ function hostileFile(rng: Rng, kind: string): Buffer {
   return bytes;
 }
 
+// --- hostile configs ------------------------------------------------------------------------------
+
+const CONFIG_VALUES = ['100000000', '-1', '0', '1.5', '1e309', '.nan', '"x"', '[]', '{}', '~', 'true', '9999-12-31', '0001-01-01', '25:61', '"\\e]0;t\\a"', '&a [1]', '*a', '*nosuch', '!!binary aGk='];
+
+/** A config as a team lead (or an attacker) could leave it: the defaults with values, keys and nesting gone wrong. */
+function hostileConfig(rng: Rng, template: string): Buffer {
+  const roll = rng.int(10);
+  let text: string;
+  if (roll < 5) {
+    const lines = template.split('\n');
+    for (let i = rng.between(1, 4); i > 0; i--) {
+      const at = rng.int(lines.length);
+      const match = /^(\s*(?:- )?[\w-]+:)\s*([^#]*)/.exec(lines[at]);
+      if (!match || match[2].trim() === '') continue;
+      lines[at] = `${match[1]} ${rng.chance(0.7) ? rng.pick(CONFIG_VALUES) : hostileText(rng).replace(/[\r\n]/g, '')}`;
+    }
+    if (rng.chance(0.2)) lines.push(`${hostileText(rng).replace(/[\r\n:#]/g, '') || 'x'}: 1`);
+    if (rng.chance(0.1)) lines.splice(rng.int(lines.length), 0, lines[rng.int(lines.length)]);
+    text = lines.join(rng.chance(0.8) ? '\n' : '\r\n');
+  } else if (roll < 8) {
+    const depth = rng.pick([10, 40, 1000, 20000]);
+    const form = rng.int(5);
+    text =
+      form === 0 ? `a: ${'['.repeat(depth)}${']'.repeat(depth)}`
+      : form === 1 ? `a: ${'{b: '.repeat(depth)}1${'}'.repeat(depth)}`
+      : form === 2 ? `${'- '.repeat(depth)}x`
+      : form === 3 ? Array.from({ length: Math.min(depth, 400) }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')
+      : Array.from({ length: depth * 3 }, (_, i) => `k${i}: ${i}`).join('\n');
+  } else if (roll < 9) {
+    text = 'a: &a [x, x, x, x, x, x, x, x, x]\n' + Array.from({ length: 12 }, (_, i) => `b${i}: &b${i} [${Array(9).fill(i === 0 ? '*a' : `*b${i - 1}`).join(', ')}]`).join('\n');
+  } else {
+    const bytes = iconv.encode(template, rng.chance(0.5) ? 'gbk' : 'utf16le');
+    for (let i = 0; i < 30; i++) bytes[rng.int(bytes.length)] = rng.int(256);
+    return bytes;
+  }
+  return Buffer.from(text, 'utf8');
+}
+
 // --- hostile argument sets ----------------------------------------------------------------------
 
 const COMMANDS = ['segments', 'customers', 'explain', 'plan', 'calls', 'issues', 'report', 'scripts', 'doctor', 'import', 'call', 'init', 'nosuch'];
@@ -144,9 +184,10 @@ function hostileArgs(rng: Rng): string[] {
 
 // --- cases and checks ---------------------------------------------------------------------------
 
-export function makeCases(seed: number, files: number, argSets: number): FuzzCase[] {
+export function makeCases(seed: number, files: number, argSets: number, configs = 0): FuzzCase[] {
   const rng = new Rng(seed);
   const cases: FuzzCase[] = [];
+  const template = renderConfig('en');
   for (let i = 0; i < files; i++) {
     const kind = rng.pick(['customers', 'orders', 'complaints', 'calls']);
     const name = rng.chance(0.2) ? `${hostileText(rng).replace(/[\x00/]/g, '')}.csv` : 'export.csv';
@@ -159,6 +200,10 @@ export function makeCases(seed: number, files: number, argSets: number): FuzzCas
     cases.push({ id: cases.length + 1, kind: 'file', args, files: { [name]: hostileFile(rng, kind) } });
   }
   for (let i = 0; i < argSets; i++) cases.push({ id: cases.length + 1, kind: 'args', args: hostileArgs(rng), files: {} });
+  for (let i = 0; i < configs; i++) {
+    const command = rng.pick([['segments'], ['plan', '--date', '2026-11-30'], ['report', '--month', '2026-11', '--format', 'text'], ['issues'], ['customers'], ['import', 'customers', 'fixtures/customers.csv']]);
+    cases.push({ id: cases.length + 1, kind: 'config', args: ['--config', 'hostile.yaml', ...command], files: { 'hostile.yaml': hostileConfig(rng, template) } });
+  }
   return cases;
 }
 
@@ -226,12 +271,12 @@ function runCase(c: FuzzCase, base: { db: string; config: string }, root: string
   });
 }
 
-export async function fuzz(options: { seed: number; files: number; args: number; jobs: number; keep?: string; timeoutMs?: number }): Promise<FuzzSummary> {
+export async function fuzz(options: { seed: number; files: number; args: number; configs?: number; jobs: number; keep?: string; timeoutMs?: number }): Promise<FuzzSummary> {
   const started = performance.now();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-fuzz-'));
   try {
     const base = baseDatabase(root);
-    const cases = makeCases(options.seed, options.files, options.args);
+    const cases = makeCases(options.seed, options.files, options.args, options.configs ?? 0);
     const outcomes: FuzzOutcome[] = [];
     let next = 0;
     const worker = async () => {
@@ -254,6 +299,7 @@ export async function fuzz(options: { seed: number; files: number; args: number;
       cases: outcomes.length,
       files: options.files,
       argSets: options.args,
+      configs: options.configs ?? 0,
       exitCodes,
       bad: outcomes.filter((o) => o.problems.length > 0).length,
       outcomes,
@@ -286,6 +332,7 @@ if (isMainModule(import.meta.url)) {
     seed: flag(argv, '--seed', 12),
     files,
     args: flag(argv, '--args', Math.round(files / 2)),
+    configs: flag(argv, '--configs', Math.round(files / 5)),
     jobs: flag(argv, '--jobs', Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2))),
     keep: argv.includes('--keep') ? argv[argv.indexOf('--keep') + 1] : undefined,
   };

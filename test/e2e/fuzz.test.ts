@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { fuzz, makeCases, problemsOf } from '../../src/tools/fuzz.js';
 
 describe('fuzz', () => {
-  it('holds on 200 hostile files and 100 argument sets: exit 0-2, no raw control characters, one line and an unchanged database on failure', async () => {
-    const summary = await fuzz({ seed: 20261203, files: 200, args: 100, jobs: 3 });
+  it('holds on 200 hostile files, 100 argument sets and 60 configs: exit 0-2, no raw control characters, one line and an unchanged database on failure', async () => {
+    const summary = await fuzz({ seed: 20261203, files: 200, args: 100, configs: 60, jobs: 3 });
     const bad = summary.outcomes.filter((o) => o.problems.length > 0).map((o) => ({ args: o.case.args, problems: o.problems, stderr: o.stderr.slice(0, 300) }));
     expect(bad).toEqual([]);
-    expect(summary.cases).toBe(300);
+    expect(summary.cases).toBe(360);
     // The cases reach the paths that matter: refusals and usage errors as well as imports that work.
     expect(summary.exitCodes['0']).toBeGreaterThan(20);
     expect(summary.exitCodes['1']).toBeGreaterThan(20);
