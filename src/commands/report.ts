@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { isDiskFull, replaceFile } from '../core/files.js';
+import { forStandardOutput, isDiskFull, replaceFile } from '../core/files.js';
 import { isMonth, monthReport } from '../domain/report.js';
 import { FORMATS, toCsv, toHtml, toMarkdown, toText, toXlsx, type Format } from '../report/formats.js';
 import { t } from '../messages/index.js';
@@ -58,8 +58,7 @@ export function reportCommand(ctx: Context) {
       if (out && !out.stdout) {
         writeAtomically(out, body);
         ctx.out.info(t('report.wrote', { format, month, path: out.shown }));
-      } else if (typeof body === 'string') process.stdout.write(body);
-      else process.stdout.write(body);
+      } else process.stdout.write(forStandardOutput(body));
     });
 }
 

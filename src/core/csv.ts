@@ -4,15 +4,21 @@
 // =HYPERLINK(...) typed into a CRM must stay text).
 import { UserError } from './errors.js';
 import { isDiskFull, writeTarget, type Target } from './files.js';
+import { hasControl, visible } from './visible.js';
 
 export const BOM = '\uFEFF';
 export const CRLF = '\r\n';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** A text cell that starts like a formula (= + - @, or tab / CR) gets a leading apostrophe. */
+/**
+ * A text cell as Excel (or a terminal showing the file) may safely see it: a cell that starts like a
+ * formula (= + - @, or tab / CR) gets a leading apostrophe, and control characters other than line
+ * breaks and tabs are written as escapes (\x1b), as on the screen.
+ */
 export function neutralise(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const shown = hasControl(text) ? visible(text.replace(/\r\n/g, '\n'), { lines: true, tabs: true }) : text;
+  return /^[=+\-@\t\r]/.test(text) ? `'${shown}` : shown;
 }
 
 /**

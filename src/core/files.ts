@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, UsageError } from './errors.js';
 import type { MessageId } from '../messages/index.js';
+import { visible } from './visible.js';
 
 export const FILE_MODE = 0o600;
 export const FOLDER_MODE = 0o700;
@@ -110,9 +111,18 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
+/**
+ * A file's body for standard output: as it is for a pipe or a file; on a terminal, text with its
+ * control characters shown (customer names in a CSV call list must not drive the terminal).
+ */
+export function forStandardOutput(body: string | Buffer): string | Buffer {
+  if (!process.stdout.isTTY || typeof body !== 'string') return body;
+  return visible(body.replace(/\r\n/g, '\n'), { lines: true, tabs: true });
+}
+
 /** Writes to a checked target: standard output, or the file replaced in one step. */
 export function writeTarget(target: Target, body: string | Buffer): void {
-  if (target.stdout) process.stdout.write(body);
+  if (target.stdout) process.stdout.write(forStandardOutput(body));
   else replaceFile(target.file, body);
 }
 

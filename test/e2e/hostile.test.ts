@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, query, run, snapshot, workspace, type RunResult } from './helpers.js';
+import Database from 'better-sqlite3';
+import { BIN, query, run, snapshot, Terminal, workspace, type RunResult } from './helpers.js';
 
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
@@ -165,6 +166,25 @@ describe('injection', () => {
     expect(outputs[4].stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(outputs[4].stderr).toContain('C404\\x1b]0;x\\x07');
     expect(outputs[5].stderr).toContain('no\\x1b[2Jsuch.csv');
+  });
+
+  it('writes a call list or a report to a terminal, a pipe or a file with control characters shown', async () => {
+    const dir = copyDemo();
+    const db = new Database(path.join(dir, 'followup.db'));
+    db.prepare('UPDATE customers SET name = ?').run('\x1b]0;pwned\x07王');
+    db.close();
+    for (const args of [['plan', '--date', '2026-11-30', '--out', '-'], ['report', '--month', '2026-11', '--date', '2026-11-27', '--format', 'csv']]) {
+      const term = new Terminal(args, { cwd: dir });
+      expect((await term.exited).exitCode).toBe(0);
+      expect(term.raw).not.toContain('\x1b]0;pwned');
+    }
+    const term = new Terminal(['plan', '--date', '2026-11-30', '--out', '-'], { cwd: dir });
+    await term.exited;
+    expect(term.raw).toContain('\\x1b]0;pwned\\x07王');
+    // In the CSV itself (piped, or in a file that someone cats), control characters are escapes too.
+    const piped = run(['plan', '--date', '2026-11-30', '--out', '-'], { cwd: dir });
+    expect(piped.stdout).toContain('\\x1b]0;pwned\\x07王');
+    expect(piped.stdout.replace(/\r\n/g, '')).not.toMatch(RAW_CONTROL);
   });
 
   it('neutralises formula cells in the rejects CSV, which imports again once fixed', () => {

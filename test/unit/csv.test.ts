@@ -13,7 +13,9 @@ describe('neutralise', () => {
     expect(neutralise('-2+3')).toBe(`'-2+3`);
     expect(neutralise('@SUM(A1)')).toBe(`'@SUM(A1)`);
     expect(neutralise('\t=1')).toBe(`'\t=1`);
-    expect(neutralise('\r=1')).toBe(`'\r=1`);
+    // A lone CR is also a control character: shown as \\r, so it cannot overwrite a terminal's line.
+    expect(neutralise('\r=1')).toBe(`'\\r=1`);
+    expect(neutralise('王\x1b]0;t\x07')).toBe('王\\x1b]0;t\\x07');
   });
 
   it('leaves ordinary text alone, including = further in', () => {
@@ -29,7 +31,7 @@ describe('csvCell', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('他说"好"')).toBe('"他说""好"""');
     expect(csvCell('line1\nline2')).toBe('"line1\nline2"');
-    expect(csvCell('a\r\nb')).toBe('"a\r\nb"');
+    expect(csvCell('a\r\nb')).toBe('"a\nb"'); // a line break in a cell is Excel's LF
     expect(csvCell(' padded')).toBe('" padded"');
     expect(csvCell('plain')).toBe('plain');
   });
@@ -37,7 +39,7 @@ describe('csvCell', () => {
   it('neutralises before quoting, so a quoted formula is neutralised too', () => {
     expect(csvCell('=1+1,2')).toBe(`"'=1+1,2"`);
     expect(csvCell('\t=cmd')).toBe(`'\t=cmd`);
-    expect(csvCell('\r=cmd')).toBe(`"'\r=cmd"`);
+    expect(csvCell('\r=cmd')).toBe(`'\\r=cmd`);
   });
 
   it('writes numbers as they are, and null/undefined as empty', () => {
