@@ -8,7 +8,7 @@ import { outputTarget, type Target } from '../core/files.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { inSupportedYears, isIsoDate, SUPPORTED_YEARS } from '../domain/calendar.js';
 import { displayPhone, halfWidth, isProblem, maskPhone, parseDate } from '../domain/values.js';
-import { t } from '../messages/index.js';
+import { t, type MessageId } from '../messages/index.js';
 import { openDatabase, type Db } from '../storage/db.js';
 
 /** Today's date where the user is (local time), as YYYY-MM-DD. */
@@ -76,7 +76,7 @@ export function shellQuote(value: string): string {
  * else a file in a folder that exists that is not a folder, a device, a FIFO, a symbolic link, or
  * the database or config this command reads.
  */
-export function checkOutFile(ctx: Context, value: string, isFolder?: 'error.fileIsDirectory' | 'report.outIsFolder'): Target {
+export function checkOutFile(ctx: Context, value: string, isFolder?: MessageId): Target {
   return outputTarget(value, { cwd: ctx.cwd, flag: '--out', stdout: true, reading: readFiles(ctx), isFolder });
 }
 

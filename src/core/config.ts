@@ -527,7 +527,7 @@ export function loadConfig(flag: string | undefined, cwd: string): Config {
 }
 
 function readConfigFile(file: string, shown: string, stat: fs.Stats): Config {
-  if (stat.isDirectory()) throw new UserError('error.fileIsDirectory', { path: shown });
+  if (stat.isDirectory()) throw new UserError('file.isFolder', { flag: '--config', path: shown });
   let bytes: Buffer | null;
   try {
     // Read up to a bound: a device or a FIFO given as the config (/dev/zero) must not fill memory.

@@ -130,7 +130,6 @@ export const commandsEn = {
   'plan.option.out': 'also write the list as CSV for Excel (UTF-8 with BOM, only you can read it), e.g. --out list.csv',
   'plan.noAgents': 'Give at least one agent name to --agents. Configured agents: {agents}.',
   'plan.unknownAgents': 'Unknown agent(s) in --agents: {names}. Configured agents: {agents} (see agents in followup.config.yaml).',
-  'plan.outFolder': 'Cannot write {path}: the folder {folder} does not exist.',
   'plan.dayOff': '{date} ({weekday}) is not a working day, so no list was made. The next working day is {next}; use --force to make a list anyway.',
   'plan.forcedDayOff': '{date} is not a working day; the list was made because of --force.',
   'plan.wrote': 'Wrote {path}: {count} calls, one row each.',

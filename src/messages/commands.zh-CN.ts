@@ -130,7 +130,6 @@ export const commandsZhCN: Record<keyof typeof commandsEn, string> = {
   'plan.option.out': '同时把清单写成 Excel 可打开的 CSV（UTF-8 带 BOM，仅本人可读），例如 --out list.csv',
   'plan.noAgents': '--agents 至少要给一位专员。设置中的专员：{agents}。',
   'plan.unknownAgents': '--agents 中有未知的专员：{names}。设置中的专员：{agents}（见 followup.config.yaml 的 agents）。',
-  'plan.outFolder': '无法写入 {path}：文件夹 {folder} 不存在。',
   'plan.dayOff': '{date}（{weekday}）不是工作日，未生成清单。下一个工作日是 {next}；如仍要生成，请加 --force。',
   'plan.forcedDayOff': '{date} 不是工作日；因为加了 --force，仍生成了清单。',
   'plan.wrote': '已写入 {path}：{count} 通回访，每通一行。',

@@ -2,7 +2,7 @@
 export const safetyEn = {
   'file.empty': '{flag} needs a file name.',
   'file.isSymlink': '{flag} {path} is a symbolic link (to {target}); followup does not write through links. Give the real path, e.g. {flag} {target}.',
-  'file.isFolder': '{flag} {path} is a folder, not a file. Give a file name, e.g. {flag} {path}/list.csv.',
+  'file.isFolder': '{flag} {path} is a folder, not a file. Give the path of a file (in it, or elsewhere).',
   'file.isDevice': '{flag} {path} is a device, not a file; nothing was written. Give a file name (or - for standard output, where it is allowed).',
   'file.isFifo': '{flag} {path} is a pipe (FIFO), not a file; nothing was written. Give a file name.',
   'file.notRegular': '{flag} {path} is not a regular file; nothing was written. Give a file name.',

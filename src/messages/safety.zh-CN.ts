@@ -4,7 +4,7 @@ import type { safetyEn } from './safety.en.js';
 export const safetyZhCN: Record<keyof typeof safetyEn, string> = {
   'file.empty': '{flag} 需要一个文件名。',
   'file.isSymlink': '{flag} {path} 是一个符号链接（指向 {target}），followup 不通过链接写文件。请给出真实路径，例如 {flag} {target}。',
-  'file.isFolder': '{flag} {path} 是文件夹，不是文件。请给出文件名，例如 {flag} {path}/list.csv。',
+  'file.isFolder': '{flag} {path} 是文件夹，不是文件。请给出一个文件的路径（可以在该文件夹里）。',
   'file.isDevice': '{flag} {path} 是设备而不是文件，未写入任何内容。请给出文件名（允许时可用 - 表示标准输出）。',
   'file.isFifo': '{flag} {path} 是管道（FIFO）而不是文件，未写入任何内容。请给出文件名。',
   'file.notRegular': '{flag} {path} 不是普通文件，未写入任何内容。请给出文件名。',

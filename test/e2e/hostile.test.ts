@@ -367,6 +367,8 @@ describe("the world's faults: one clear line", () => {
     const r = run(['--config', 'big.yaml', 'segments'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('big.yaml:3: issues.dueWorkingDays.P0 is 100000000, more than the most it can be (250).\n');
+    fs.mkdirSync(path.join(dir, 'team'));
+    expect(run(['--config', 'team', 'segments'], { cwd: dir }).stderr).toBe('--config team is a folder, not a file. Give the path of a file (in it, or elsewhere).\n');
     fs.writeFileSync(path.join(dir, 'far.yaml'), 'calendar:\n  holidays: [9999-12-31]\n');
     const far = run(['--config', 'far.yaml', 'segments'], { cwd: dir });
     expect(far.code).toBe(1);
