@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
-import { readBounded } from './files.js';
+import { readBounded, shownPath } from './files.js';
 import { UserError } from './errors.js';
 import { currentLang, parseLang, t, type Lang, type MessageId, type Params } from '../messages/index.js';
 import { detectEncoding } from '../import/decode.js';
@@ -626,10 +626,7 @@ function hasKey(root: Node | null, key: string): boolean {
 }
 
 /** The file as the user knows it: relative to the current folder when it is inside it. */
-export function displayPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}
+export const displayPath = shownPath;
 
 function readNode(node: Node | null | undefined, spec: Spec, key: string, fallback: unknown, ctx: ReadContext): unknown {
   if (isAlias(node)) node = node.resolve(ctx.doc) as Node | undefined;

@@ -61,14 +61,28 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   return db;
 }
 
-/** A read-only database, read from a private copy in a scratch folder that goes when it is closed. */
-function openCopy(file: string): Db {
-  const dir = newScratchDir('read');
+/**
+ * A copy of the database `file` (with its WAL) in a new scratch folder, writable by its owner
+ * only: what is read when SQLite cannot open the file where it is (a read-only folder).
+ */
+export function privateCopy(file: string, purpose: string): { dir: string; copy: string } {
+  const dir = newScratchDir(purpose);
   const copy = path.join(dir, 'followup.db');
   try {
     fs.copyFileSync(file, copy);
     if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
     for (const f of [copy, `${copy}-wal`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600); // a copy of a 0444 file is 0444 too
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, copy };
+}
+
+/** A read-only database, read from a private copy in a scratch folder that goes when it is closed. */
+function openCopy(file: string): Db {
+  const { dir, copy } = privateCopy(file, 'read');
+  try {
     const db = new Database(copy, { fileMustExist: true });
     configure(db, false);
     refuseForeign(db, file);

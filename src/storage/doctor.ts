@@ -1,9 +1,7 @@
 // followup doctor's checks of a database file: what SQLite itself can say about it, read-only.
 import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { newScratchDir } from '../core/scratch.js';
-import { openDatabase } from './db.js';
+import { openDatabase, privateCopy } from './db.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 
 export type CheckId = 'file' | 'integrity' | 'foreignKeys' | 'schema' | 'permissions';
@@ -50,12 +48,9 @@ export function checkDatabaseFile(file: string): DatabaseCheck[] {
       return checks;
     }
     // A WAL database in a folder that cannot be written: checked on a private copy.
-    copyDir = newScratchDir('doctor');
-    const copy = path.join(copyDir, 'followup.db');
-    fs.copyFileSync(file, copy);
-    if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
-    for (const f of [copy, `${copy}-wal`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600); // a copy of a 0444 file is 0444 too
-    db = new Database(copy, { fileMustExist: true });
+    const copied = privateCopy(file, 'doctor');
+    copyDir = copied.dir;
+    db = new Database(copied.copy, { fileMustExist: true });
   }
   try {
     let version: number | null = null;
