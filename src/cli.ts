@@ -8,22 +8,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type Config } from './core/config.js';
 import { EXIT_OK, EXIT_USAGE, UserError } from './core/errors.js';
 import { newCommand, type Context } from './core/command.js';
-import { consoleOutput, type Output } from './core/output.js';
+import { consoleOutputFor, type Output } from './core/output.js';
 import { langFromEnv, parseLang, setLang, t, type Lang } from './messages/index.js';
-import { importCommand } from './commands/import.js';
-import { initCommand } from './commands/init.js';
-import { demoCommand } from './commands/demo.js';
-import { segmentsCommand } from './commands/segments.js';
-import { customersCommand } from './commands/customers.js';
-import { explainCommand } from './commands/explain.js';
-import { planCommand } from './commands/plan.js';
-import { scriptsCommand } from './commands/scripts.js';
-import { callCommand } from './commands/call.js';
-import { callsCommand } from './commands/calls.js';
-import { issuesCommand } from './commands/issues.js';
-import { reportCommand } from './commands/report.js';
-import { doctorCommand } from './commands/doctor.js';
-import { mapSqliteError, resolveDbPath } from './storage/db.js';
+import { COMMANDS, commandStub, loadCommand, type CommandName } from './commands/registry.js';
+import { mapSqliteError, resolveDbPath } from './storage/location.js';
 
 export const EXIT_BUG = 70;
 
@@ -34,7 +22,12 @@ interface GlobalOptions {
   debug?: boolean;
 }
 
-export function buildProgram(ctx: Context): Command {
+/**
+ * The program. Only the command being run is loaded (its module and what it imports: the database
+ * driver, exceljs, the YAML parser …); the others are stubs with their name, usage and description,
+ * which is all that top-level help and "did you mean" need. `all` loads every command (tests).
+ */
+export async function buildProgram(ctx: Context, argv: string[] = [], { all = false } = {}): Promise<Command> {
   const program = newCommand('followup')
     .description(t('program.description'))
     .version(packageVersion(), '-V, --version', t('option.version'))
@@ -46,20 +39,28 @@ export function buildProgram(ctx: Context): Command {
     .addHelpText('after', '\n' + t('program.examples'))
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showHelpAfterError(false);
-  program.addCommand(initCommand(ctx));
-  program.addCommand(demoCommand(ctx));
-  program.addCommand(importCommand(ctx));
-  program.addCommand(segmentsCommand(ctx));
-  program.addCommand(customersCommand(ctx));
-  program.addCommand(explainCommand(ctx));
-  program.addCommand(planCommand(ctx));
-  program.addCommand(callCommand(ctx));
-  program.addCommand(callsCommand(ctx));
-  program.addCommand(issuesCommand(ctx));
-  program.addCommand(reportCommand(ctx));
-  program.addCommand(scriptsCommand(ctx));
-  program.addCommand(doctorCommand(ctx));
+  const wanted = all ? undefined : commandIn(argv);
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    program.addCommand(all || name === wanted ? await loadCommand(name, ctx) : commandStub(name));
+  }
   return program;
+}
+
+const GLOBAL_WITH_VALUE = new Set(['--db', '--lang', '--config']);
+
+/** The command named on the command line (after the global options; `help X` names X), if any. */
+export function commandIn(argv: string[]): CommandName | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (GLOBAL_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    const name = arg === 'help' ? argv[i + 1] : arg;
+    return name !== undefined && Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
+  }
+  return undefined;
 }
 
 function packageVersion(): string {
@@ -92,7 +93,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   process.umask(0o077);
   const { lang, badLang } = earlyLang(argv, env, cwd);
   setLang(lang);
-  const out = consoleOutput(env);
+  const out = await consoleOutputFor(env);
   const debugFlag = argv.includes('--debug');
 
   let program: Command | undefined;
@@ -110,7 +111,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
 
   try {
     if (badLang !== undefined) throw new UserError('error.lang', { value: badLang }, EXIT_USAGE);
-    program = buildProgram(ctx);
+    program = await buildProgram(ctx, argv);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (caught) {

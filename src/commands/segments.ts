@@ -3,8 +3,7 @@ import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { renderTable } from '../core/table.js';
-import { segmentRulesFrom } from '../domain/plan.js';
-import { countSegments, SEGMENT_IDS } from '../domain/segments.js';
+import { countSegments, SEGMENT_IDS, segmentRulesFrom } from '../domain/segments.js';
 import { t, type MessageId } from '../messages/index.js';
 import { dateOption, openExistingDatabase, parseDateFlag } from './common.js';
 

@@ -24,11 +24,18 @@ const TITLES: Record<string, MessageId> = {
   'Commands:': 'help.commands',
 };
 
+/** The usage line of a command that stands in for one not loaded (commands/registry.ts). */
+export const stubTerm = new WeakMap<Command, string>();
+
 /** Help headings in the user's language; everything else in help comes from the catalog already. */
 class LocalisedHelp extends Help {
   override styleTitle(title: string): string {
     const id = TITLES[title];
     return id ? t(id) : title;
+  }
+
+  override subcommandTerm(command: Command): string {
+    return stubTerm.get(command) ?? super.subcommandTerm(command);
   }
 }
 

@@ -9,15 +9,25 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import iconv from 'iconv-lite';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, Node } from 'yaml';
 import { readBounded, shownPath } from './files.js';
+import { cachedSettings, keepSettings } from './config-cache.js';
 import { UserError } from './errors.js';
 import { currentLang, parseLang, t, type Lang, type MessageId, type Params } from '../messages/index.js';
-import { detectEncoding } from '../import/decode.js';
+import { detectEncoding, iconvLite } from '../import/decode.js';
 import { inSupportedYears, SUPPORTED_YEARS } from '../domain/calendar.js';
 
 export const CONFIG_FILE = 'followup.config.yaml';
+
+// The YAML parser is loaded when there is a config file to read: a command run without one starts without it.
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+const isAlias = ((node) => yaml().isAlias(node)) as typeof Yaml.isAlias;
+const isMap = ((node) => yaml().isMap(node)) as typeof Yaml.isMap;
+const isScalar = ((node) => yaml().isScalar(node)) as typeof Yaml.isScalar;
+const isSeq = ((node) => yaml().isSeq(node)) as typeof Yaml.isSeq;
 
 // --- the settings, typed
 
@@ -536,13 +546,16 @@ function readConfigFile(file: string, shown: string, stat: fs.Stats): Config {
     throw new UserError('config.unreadable', { path: shown, reason: (error as Error).message });
   }
   if (bytes === null) throw new UserError('config.tooLarge', { file: shown, size: `> ${MAX_CONFIG_BYTES / 1048576}` });
+  const cached = cachedSettings<Config>(file, bytes, currentLang());
+  if (cached) return cached;
   // Notepad on Chinese Windows may save the file as GBK; any BOM is dropped by the decoder.
-  const text = iconv.decode(bytes, detectEncoding(bytes.subarray(0, 65536)));
+  const encoding = detectEncoding(bytes.subarray(0, 65536));
+  const text = encoding === 'utf8' ? new TextDecoder('utf-8').decode(bytes) : iconvLite().decode(bytes, encoding);
   const deep = tooDeep(text);
   if (deep) throw new UserError('config.tooDeep', { file: shown, line: deep, limit: MAX_CONFIG_DEPTH });
 
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const lineOf = (node: Node | null | undefined): number => {
     const offset = node?.range?.[0];
     return offset === undefined ? 1 : lines.linePos(offset).line;
@@ -560,6 +573,7 @@ function readConfigFile(file: string, shown: string, stat: fs.Stats): Config {
     const config: Config = { ...read, file };
     // The company name follows the file's language when the file sets one and not the company.
     if (config.lang && !hasKey(root, 'company')) config.company = t('config.defaultCompany', undefined, config.lang);
+    keepSettings(file, bytes, currentLang(), config);
     return config;
   } catch (error) {
     if (!(error instanceof Problem)) throw error;
@@ -922,7 +936,7 @@ function renderFields(spec: Extract<Spec, { kind: 'map' }>, value: Record<string
 export function yamlValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
   if (typeof value !== 'string') return String(value);
-  if (/^[\p{L}\p{N}][\p{L}\p{N}_.\- ]*$/u.test(value) && !value.endsWith(' ') && parseYaml(value) === value) return value;
+  if (/^[\p{L}\p{N}][\p{L}\p{N}_.\- ]*$/u.test(value) && !value.endsWith(' ') && yaml().parse(value) === value) return value;
   return JSON.stringify(value);
 }
 

@@ -1,6 +1,6 @@
 // Where output goes: data to stdout, messages and progress to stderr (so `--json > file` stays
 // clean), colour only on a terminal and never when NO_COLOR is set (https://no-color.org).
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { visible } from './visible.js';
 
 export interface Output {
@@ -31,9 +31,25 @@ export function colourEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
   return Boolean(stream.isTTY);
 }
 
-export function consoleOutput(env: NodeJS.ProcessEnv = process.env): Output {
-  const coloured = colourEnabled(process.stderr, env);
-  const colour = new Chalk({ level: coloured ? 1 : 0 });
+/**
+ * Text as it is, for output without colour: any chain of chalk's styles (`colour.bold.red(x)`) is
+ * the text itself. chalk is loaded only when there is colour to show (a terminal), so that a piped
+ * command or a script starts without it.
+ */
+export const plainColour: ChalkInstance = new Proxy(() => {}, {
+  get: (_target, key) => (key === 'level' ? 0 : plainColour),
+  apply: (_target, _this, args: unknown[]) => args.join(' '),
+}) as unknown as ChalkInstance;
+
+/** The screen's output: chalk (loaded now) when stderr is a terminal and colour is not turned off. */
+export async function consoleOutputFor(env: NodeJS.ProcessEnv = process.env): Promise<Output> {
+  if (!colourEnabled(process.stderr, env)) return consoleOutput(plainColour);
+  const { Chalk } = await import('chalk');
+  return consoleOutput(new Chalk({ level: 1 }));
+}
+
+export function consoleOutput(colour: ChalkInstance): Output {
+  const coloured = colour.level > 0;
   // Messages always, data when it is going to a terminal: control characters from customer text
   // are shown, never obeyed. Data for a file or a pipe is written as it is (tables and text
   // reports have escaped their cells already; CSV and JSON keep the customer's text exact).

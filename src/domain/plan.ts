@@ -49,7 +49,9 @@ import {
 import type { CustomerFacts } from '../storage/segments.js';
 import { addDays, daysBetween, workingCalendar, type WorkingCalendar } from './calendar.js';
 import { countOverdue, resolvedIssues } from '../storage/issues.js';
-import { segmentParams, segmentsOf, type SegmentId, type SegmentRules } from './segments.js';
+import { segmentParams, segmentRulesFrom, segmentsOf, type SegmentId, type SegmentRules } from './segments.js';
+
+export { segmentRulesFrom };
 import { formatYuan } from './values.js';
 
 /** When two reasons are equally urgent and due the same day, the earlier scenario here wins. */
@@ -66,21 +68,6 @@ export const SCENARIO_ORDER: readonly ScenarioId[] = [
   'vip-care',
   'survey',
 ];
-
-export function segmentRulesFrom(config: Config): SegmentRules {
-  const s = config.segments;
-  return {
-    newWithinDays: s.newWithinDays,
-    vipTiers: s.vip.tiers,
-    vipSpend12mYuan: s.vip.spend12mYuan,
-    vipOrders12m: s.vip.orders12m,
-    churnInactiveDays: s.churn.inactiveDays,
-    churnFrequencyDrop: s.churn.frequencyDrop,
-    churnWindowDays: s.churn.windowDays,
-    lostAfterDays: s.lostAfterDays,
-    complaintRecentDays: s.complaintRecentDays,
-  };
-}
 
 export function calendarFrom(config: Config): WorkingCalendar {
   return workingCalendar({ holidays: config.calendar.holidays, workdays: config.calendar.workdays });

@@ -1,6 +1,7 @@
 // Customer segments (客户分层): new, VIP, churn-risk, complaint, plus ordinary, potential and lost.
 // A customer can be in several; every membership comes with the facts that put them there.
 
+import type { Config } from '../core/config.js';
 import { t } from '../messages/index.js';
 import type { Db } from '../storage/db.js';
 import {
@@ -40,6 +41,22 @@ export const SEGMENT_FLAG: Record<SegmentId, keyof CustomerFacts> = {
   potential: 'isPotential',
   lost: 'isLost',
 };
+
+/** The segment rules of the config's `segments:` section. */
+export function segmentRulesFrom(config: Config): SegmentRules {
+  const s = config.segments;
+  return {
+    newWithinDays: s.newWithinDays,
+    vipTiers: s.vip.tiers,
+    vipSpend12mYuan: s.vip.spend12mYuan,
+    vipOrders12m: s.vip.orders12m,
+    churnInactiveDays: s.churn.inactiveDays,
+    churnFrequencyDrop: s.churn.frequencyDrop,
+    churnWindowDays: s.churn.windowDays,
+    lostAfterDays: s.lostAfterDays,
+    complaintRecentDays: s.complaintRecentDays,
+  };
+}
 
 export function segmentParams(rules: SegmentRules, date: string): SegmentParams {
   return {

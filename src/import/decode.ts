@@ -4,8 +4,13 @@
 // "Unicode text" as UTF-16LE with a BOM and tabs. A file with no BOM is UTF-8 if its first bytes
 // decode as UTF-8 without error (GBK text almost never does), else GB18030, which contains GBK.
 
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
 import { UsageError } from '../core/errors.js';
+
+let iconvModule: typeof Iconv | undefined;
+/** iconv-lite, loaded the first time GBK or UTF-16 text is read. */
+export const iconvLite = (): typeof Iconv => (iconvModule ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv);
 
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be' | 'gbk' | 'gb18030';
 export const ENCODINGS: readonly Encoding[] = ['utf8', 'utf16le', 'utf16be', 'gbk', 'gb18030'];
@@ -93,7 +98,7 @@ export function decoder(encoding: Encoding): TextDecoding {
     const utf8 = new TextDecoder('utf-8');
     return { write: (bytes) => utf8.decode(bytes, { stream: true }), end: () => utf8.decode() };
   }
-  return iconv.getDecoder(encoding, { stripBOM: true });
+  return iconvLite().getDecoder(encoding, { stripBOM: true });
 }
 
 export type Delimiter = ',' | '\t' | ';' | '|' | string;

@@ -1,13 +1,29 @@
 // One message catalog, two languages. Everything user-facing goes through t().
-import { en, type MessageId } from './en.js';
-import { zhCN } from './zh-CN.js';
+//
+// The catalogs are written in TypeScript (en.ts, zh-CN.ts: the compiler checks that both have every
+// id) and the build turns each into one JSON file (tools/catalogs.ts), which is read the first time
+// a message in that language is needed: a command in English never loads the Chinese catalog, and
+// one JSON file reads about five times faster than the eleven modules it is made from.
+import { createRequire } from 'node:module';
+import type { MessageId } from './en.js';
 import { visible } from '../core/visible.js';
 
 export type { MessageId };
 export type Lang = 'en' | 'zh-CN';
 export const LANGS: readonly Lang[] = ['en', 'zh-CN'];
 
-const catalogs: Record<Lang, Record<MessageId, string>> = { en, 'zh-CN': zhCN };
+export type Catalog = Record<MessageId, string>;
+
+const catalogs: Partial<Record<Lang, Catalog>> = {};
+
+/** Catalogs given, not read from the build's JSON files (the unit tests run from the sources). */
+export function useCatalogs(given: Partial<Record<Lang, Catalog>>): void {
+  Object.assign(catalogs, given);
+}
+
+function catalog(lang: Lang): Catalog {
+  return (catalogs[lang] ??= createRequire(import.meta.url)(`./${lang}.json`) as Catalog);
+}
 
 let current: Lang = 'en';
 
@@ -23,7 +39,7 @@ export type Params = Record<string, string | number | null | undefined>;
 
 /** The message `id` in the current language, with `{name}` placeholders filled from params. */
 export function t(id: MessageId, params?: Params, lang: Lang = current): string {
-  const template = catalogs[lang][id] ?? en[id] ?? id;
+  const template = catalog(lang)[id] ?? id;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];

@@ -3,6 +3,7 @@
 //   npm run bench                       1,000,000 customers (~3M orders, ~100k complaints)
 //   npm run bench -- --customers 100000 a smaller run
 //   npm run bench -- --keep             keep bench-data/ (generated files and databases) afterwards
+//   npm run bench -- --startup          only the start-up times (seconds, not minutes)
 //
 // For each export it prints wall time, rows/s and peak RSS of `followup import`, and, where the
 // sqlite3 command exists, the time of sqlite3's own `.import` of the same file into a fresh
@@ -26,17 +27,19 @@ interface Args {
   customers: number;
   keep: boolean;
   dir: string;
+  startupOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { customers: 1_000_000, keep: false, dir: path.join(ROOT, 'bench-data') };
+  const args: Args = { customers: 1_000_000, keep: false, dir: path.join(ROOT, 'bench-data'), startupOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--customers') args.customers = Number(argv[++i]);
     else if (a === '--keep') args.keep = true;
+    else if (a === '--startup') args.startupOnly = true;
     else if (a === '--dir') args.dir = path.resolve(argv[++i]);
     else {
-      process.stderr.write(`bench: unknown argument ${a}. Use --customers N, --dir DIR, --keep.\n`);
+      process.stderr.write(`bench: unknown argument ${a}. Use --customers N, --dir DIR, --keep, --startup.\n`);
       process.exit(2);
     }
   }
@@ -158,9 +161,57 @@ function sqliteImport(file: string, table: string, dir: string, yardstick: Yards
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const BIN = path.join(ROOT, 'bin/followup');
+const STARTUP_RUNS = 21;
+
+/** Wall-clock milliseconds of one run of node with `args`, from spawn to exit. */
+function wallMs(args: string[], cwd: string): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { cwd, env: { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return ms;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Start-up: the time from spawn to exit of commands that do little work, against bare `node -e 0`
+ * in the same run. The runs are interleaved (one of each, 21 times) so that a busy moment of the
+ * machine falls on all of them alike; the median of each is shown. Target: within 2x of bare node.
+ */
+function startup(say: (line: string) => void, dir: string): void {
+  const demo = path.join(dir, 'startup-demo');
+  fs.rmSync(demo, { recursive: true, force: true });
+  const made = spawnSync(process.execPath, [BIN, 'demo', '--dir', demo], { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`followup demo failed: ${made.stderr}`);
+  const cases: [string, string[]][] = [
+    ['node -e 0', ['-e', '0']],
+    ['followup --version', [BIN, '--version']],
+    ['followup --help', [BIN, '--help']],
+    ['followup segments (demo database)', [BIN, 'segments', '--date', '2026-11-27']],
+    ['followup customers (demo database)', [BIN, 'customers', '--date', '2026-11-27']],
+  ];
+  const times = cases.map(() => [] as number[]);
+  for (let run = 0; run < STARTUP_RUNS; run++) cases.forEach(([, args], i) => times[i].push(wallMs(args, demo)));
+  const bare = median(times[0]);
+  say(`start-up: median of ${STARTUP_RUNS} interleaved runs, node ${process.version}`);
+  say('command                                   ms      ÷ node -e 0   target');
+  cases.forEach(([label], i) => {
+    const ms = median(times[i]);
+    const target = i === 0 ? 'yardstick' : i <= 3 ? 'within 2x' : '';
+    say(`${label.padEnd(40)}  ${fmt(ms, 0).padStart(5)}   ${fmt(ms / bare, 2).padStart(5)}x        ${target}`);
+  });
+  fs.rmSync(demo, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   fs.mkdirSync(args.dir, { recursive: true });
+  if (args.startupOnly) {
+    startup((line) => process.stdout.write(line + '\n'), args.dir);
+    return;
+  }
   const dataDir = path.join(args.dir, `data-${args.customers}`);
   const stamp = path.join(dataDir, '.complete');
   if (!fs.existsSync(stamp)) {
@@ -178,6 +229,8 @@ async function main(): Promise<void> {
     process.stdout.write(line + '\n');
   };
 
+  startup(say, args.dir);
+  say('');
   say(`followup import: ${int(args.customers)} customers, node ${process.version}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() || '?'} cores`);
   say('file            rows        seconds   rows/s     peak RSS   sqlite3 .import: plain / typed+PK / stored as followup   ours ÷ sqlite3');
   const yardsticks: Yardstick[] = ['plain', 'typed', 'stored'];

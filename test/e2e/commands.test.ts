@@ -77,6 +77,21 @@ describe('followup segments', () => {
     }
   });
 
+  it('follows an edited config at once, though the settings read last time are kept between runs', () => {
+    const config = path.join(dir, 'followup.config.yaml');
+    fs.writeFileSync(config, 'segments:\n  newWithinDays: 1\n');
+    const before = json(cli('segments', '--date', DATE, '--json')).segments.new;
+    expect(json(cli('segments', '--date', DATE, '--json')).segments.new).toBe(before);
+    // The same size and the same second: only the bytes differ.
+    fs.writeFileSync(config, 'segments:\n  newWithinDays: 9\n');
+    const after = json(cli('segments', '--date', DATE, '--json')).segments.new;
+    expect(after).toBeGreaterThan(before);
+    fs.writeFileSync(config, 'segments:\n  newWithinDays: x\n');
+    const broken = cli('segments', '--date', DATE);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('followup.config.yaml');
+  });
+
   it('says to run init or import first when there is no database', () => {
     const result = cli('--db', 'missing.db', 'segments', '--date', DATE);
     expect(result.code).toBe(1);

@@ -25,7 +25,9 @@ export interface RunOptions {
 }
 
 function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '', LC_MESSAGES: '', FOLLOWUP_DB: '' };
+  // The config cache (core/config-cache.ts) in a folder of the tests' own, not the user's ~/.cache.
+  const cache = path.join(os.tmpdir(), `followup-e2e-cache-${process.getuid?.() ?? 0}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '', LC_MESSAGES: '', FOLLOWUP_DB: '', XDG_CACHE_HOME: cache };
   delete env.FOLLOWUP_DB;
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
