@@ -7,7 +7,7 @@ import { jsonText } from '../core/output.js';
 import type { Config } from '../core/config.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { readBounded } from '../core/files.js';
-import { Interrupted, terminalPrompter, type Prompter } from '../core/prompt.js';
+import { BACK, Interrupted, terminalPrompter, type Prompter } from '../core/prompt.js';
 import { callSession, recordWholeCall, type CallInput, type CallSession } from '../domain/call.js';
 import { t } from '../messages/index.js';
 import { patiently } from '../storage/db.js';
@@ -28,7 +28,7 @@ interface CallFlags {
 /** Exit code after Ctrl-C, as shells expect (128 + SIGINT). */
 const EXIT_INTERRUPTED = 130;
 
-export function callCommand(ctx: Context, prompter: () => Prompter = () => terminalPrompter()) {
+export function callCommand(ctx: Context, prompter: () => Prompter = () => terminalPrompter(process.stdin, process.stdout, ctx.out.colour)) {
   return newCommand('call')
     .description(t('call.description'))
     .addOption(new Option('--agent <name>', t('call.option.agent')))
@@ -98,15 +98,12 @@ function checkAgent(name: string, config: Config): string {
 
 /** No --agent and no defaultAgent: asked once, from the configured agents. */
 async function askAgent(screen: Prompter, config: Config): Promise<string> {
-  screen.say(t('screen.whoAreYou'));
-  config.agents.forEach((a, i) => screen.say(`  ${i + 1}  ${a.name}`));
-  for (;;) {
-    const answer = await screen.ask('> ');
-    const byNumber = /^\d+$/.test(answer) ? config.agents[Number(answer) - 1] : undefined;
-    const agent = byNumber ?? config.agents.find((a) => a.name === answer);
-    if (agent) return agent.name;
-    screen.say(t('screen.pickNumber', { max: config.agents.length }));
-  }
+  const chosen = await screen.select(
+    t('screen.whoAreYou'),
+    config.agents.map((a) => ({ value: a.name, label: a.name })),
+  );
+  // There is no question before this one to go back to.
+  return chosen === BACK ? askAgent(screen, config) : chosen;
 }
 
 const MAX_ANSWERS_BYTES = 1024 * 1024;

@@ -8,7 +8,7 @@ import { CONFIG_FILE, defaultConfig, displayPath, renderConfig, type Agent } fro
 import { UsageError, UserError } from '../core/errors.js';
 import { FILE_MODE, FOLDER_MODE, plainFileOrNothing, replaceFile } from '../core/files.js';
 import { halfWidth } from '../domain/values.js';
-import { terminalPrompter } from '../core/prompt.js';
+import { anyText, BACK, terminalPrompter } from '../core/prompt.js';
 import { langFromEnv, parseLang, t, type Lang } from '../messages/index.js';
 import { openDatabase, resolveDbPath } from '../storage/db.js';
 import { shellQuote } from './common.js';
@@ -70,8 +70,8 @@ export function initCommand(ctx: Context) {
 async function askCompany(lang: Lang, fallback: string): Promise<string | undefined> {
   const screen = terminalPrompter();
   try {
-    const answer = await screen.ask(t('init.askCompany', { default: fallback }, lang));
-    return answer.trim() === '' ? undefined : answer.trim();
+    const answer = await screen.input(t('init.askCompany', { default: fallback }, lang), anyText);
+    return answer === BACK || answer === '' ? undefined : answer;
   } finally {
     screen.close();
   }

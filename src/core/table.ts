@@ -1,29 +1,10 @@
 // Small aligned text tables for the terminal. Chinese characters take two columns, so padding
-// counts display width, not string length. Cells are customer text: their control characters are
+// counts display width (core/width.ts), not string length. Cells are customer text: their control characters are
 // shown as escapes, one line per row.
 import { visible } from './visible.js';
+import { displayWidth, padEnd, padStart } from './width.js';
 
-/** East Asian wide and full-width characters (CJK, Hangul, full-width forms) take two columns. */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-
-/** Columns `text` takes in a terminal. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x20 || (code >= 0x7f && code < 0xa0) || (code >= 0x300 && code < 0x370)) continue;
-    width += WIDE.test(ch) || code >= 0x20000 ? 2 : 1;
-  }
-  return width;
-}
-
-export function padEnd(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
-
-export function padStart(text: string, width: number): string {
-  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
-}
+export { displayWidth, padEnd, padStart } from './width.js';
 
 export interface TableOptions {
   /** 'right' for numbers; default left. */

@@ -20,6 +20,7 @@ import type { Db } from '../storage/db.js';
 import {
   abandonCall,
   answersOf,
+  deleteAnswer,
   cardCustomer,
   claimCustomer,
   claimNext,
@@ -591,7 +592,7 @@ export function finishCall(
       const id = confirms;
       const result = confirmationResult(answersOf(s.db, callId));
       if (result === 'confirmed') closeIssue(s.db, id, endedAt);
-      else reopenIssue(s.db, id);
+      else reopenIssue(s.db, id, stillWrongWords(scriptForItem(s, item), answersOf(s.db, callId), endedAt.slice(0, 10)));
       followUp.issue = { id, result };
     }
     return { callId, followUp };
@@ -607,6 +608,31 @@ export function confirmationResult(answers: ReadonlyMap<string, unknown>): 'conf
   if (typeof fixed === 'boolean') return fixed ? 'confirmed' : 'reopened';
   const satisfaction = answers.get(SATISFACTION);
   return typeof satisfaction === 'number' && satisfaction >= 4 ? 'confirmed' : 'reopened';
+}
+
+/**
+ * What the customer says is still wrong, from a confirmation call's text answers, dated, to be
+ * added to the reopened issue's words (so the department reads it there, not in a second issue).
+ */
+export function stillWrongWords(script: Script, answers: ReadonlyMap<string, unknown>, day: string): string | null {
+  const said = wordsOfCall(script, answers);
+  return said.length === 0 ? null : `[${day}] ${said.join(' / ')}`;
+}
+
+/** Answers of a call given as words (text questions), newest last: what the customer said. */
+export function wordsOfCall(script: Script, answers: ReadonlyMap<string, unknown>): string[] {
+  return script.questions.filter((q) => q.type === 'text').map((q) => answers.get(q.id)).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+}
+
+/** The customer's mood as the script's own question recorded it (a question `mood` with the issue moods as choices). */
+export function moodOfCall(answers: ReadonlyMap<string, unknown>): string | undefined {
+  const mood = answers.get('mood');
+  return typeof mood === 'string' && (MOODS as readonly string[]).includes(mood) ? mood : undefined;
+}
+
+/** Takes back a saved answer: the agent went back to its question. */
+export function forgetAnswer(s: CallSession, callId: number, questionId: string): void {
+  deleteAnswer(s.db, callId, questionId);
 }
 
 /** The agent stops before dialling: the customer goes back on the list. */

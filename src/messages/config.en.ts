@@ -56,7 +56,7 @@ export const configEn = {
   'init.option.force': 'overwrite an existing config file',
   'init.option.company': 'the company name agents say when they open a call (default: asked on a terminal, else "our company")',
   'init.badCompany': '--company needs a name, e.g. --company "安心家电".',
-  'init.askCompany': 'Company name the agents say on calls [{default}]: ',
+  'init.askCompany': 'Company name the agents say on calls (Enter for {default}):',
   'init.option.agents': 'the agents and the calls each makes a day, e.g. "小王:40,小李:35" (default capacity 40)',
   'init.exists': '{path} already exists; nothing was changed. To replace it with the defaults (your changes in it are lost), run: {command}',
   'init.cannotWrite': 'Cannot write {path}: {reason}.',

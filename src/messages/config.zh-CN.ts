@@ -55,7 +55,7 @@ export const configZhCN: Record<keyof typeof configEn, string> = {
   'init.option.force': '覆盖已有的配置文件',
   'init.option.company': '回访专员在开场白中报出的公司名称（默认：在终端上询问，否则为“本公司”）',
   'init.badCompany': '--company 需要一个名称，例如 --company "安心家电"。',
-  'init.askCompany': '回访时报出的公司名称 [{default}]：',
+  'init.askCompany': '回访时报出的公司名称（直接回车为 {default}）：',
   'init.option.agents': '回访专员及其每天的通话量，例如 "小王:40,小李:35"（默认每人 40）',
   'init.exists': '{path} 已存在，未做任何修改。如要用默认设置替换它（其中的修改会丢失），请运行：{command}',
   'init.cannotWrite': '无法写入 {path}：{reason}。',

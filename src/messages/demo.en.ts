@@ -15,7 +15,7 @@ export const demoEn = {
   // --- progress (stderr)
   'demo.progress.folder': 'Demo folder: {dir}',
   'demo.progress.imported': 'Imported {count} {kind} from fixtures/{file}',
-  'demo.progress.day': '{weekday} {date}: {planned} on the list, {called} calls made, {left} left; {resolved} issues resolved',
+  'demo.progress.day': '{weekday} {date}: {planned} on the list, {called, plural, one {# call} other {# calls}} made, {left} left; {resolved, plural, one {# issue} other {# issues}} resolved',
   'demo.progress.report': 'Wrote {html} and {text}',
   'demo.kind.customers': 'customers',
   'demo.kind.orders': 'orders',
@@ -23,11 +23,11 @@ export const demoEn = {
 
   // --- the summary (stdout)
   'demo.ready': 'Demo ready in {dir}',
-  'demo.summary.imported': 'Imported {customers} customers, {orders} orders and {complaints} complaints from the bundled CRM exports (fixtures/).',
-  'demo.summary.planned': 'Planned {days} working days, {from} to {to}: {items} calls on the lists ({urgent} urgent).',
-  'demo.summary.calls': 'Recorded {total} calls: {outcomes}.',
+  'demo.summary.imported': 'Imported {customers, plural, one {# customer} other {# customers}}, {orders, plural, one {# order} other {# orders}} and {complaints, plural, one {# complaint} other {# complaints}} from the bundled CRM exports (fixtures/).',
+  'demo.summary.planned': 'Planned {days, plural, one {# working day} other {# working days}}, {from} to {to}: {items, plural, one {# call} other {# calls}} on the lists ({urgent} urgent).',
+  'demo.summary.calls': 'Recorded {total, plural, one {# call} other {# calls}}: {outcomes}.',
   'demo.summary.issues':
-    '{raised} problems raised on calls: {open} open ({overdue} past the deadline promised to the customer), {resolved} fixed and awaiting a confirmation call, {closed} closed once the customer confirmed the fix; {reopened} reopened when the customer said it was not fixed.',
+    '{raised, plural, one {# problem} other {# problems}} raised on calls: {open} open ({overdue} past the deadline promised to the customer), {resolved} fixed and awaiting a confirmation call, {closed} closed once the customer confirmed the fix; {reopened} reopened when the customer said it was not fixed.',
   'demo.summary.left': 'Left on the list of {date}: {count} ({agents}).',
   'demo.summary.reports': 'The report of {month}: {html} and {text}.',
   'demo.summary.config': 'Settings: {config} (the defaults; commands run in this folder read it).',

@@ -37,15 +37,48 @@ export function currentLang(): Lang {
 
 export type Params = Record<string, string | number | null | undefined>;
 
-/** The message `id` in the current language, with `{name}` placeholders filled from params. */
+/**
+ * The message `id` in the current language, with `{name}` placeholders filled from params and
+ * plurals chosen by the language's rules (Intl.PluralRules): `{n, plural, one {# issue} other {# issues}}`,
+ * where `#` is the number. Whole numbers of 10,000 and more are grouped (12,345), except ids.
+ */
 export function t(id: MessageId, params?: Params, lang: Lang = current): string {
   const template = catalog(lang)[id] ?? id;
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    // A value from a file (a name, a header, a path) is shown on one line with its control characters visible.
-    return value === undefined || value === null ? whole : typeof value === 'string' ? visible(value) : String(value);
-  });
+  return template
+    .replace(/\{(\w+), plural,((?: \w+ \{[^{}]*\})+)\}/g, (whole, name: string, forms: string) => {
+      const given = params[name];
+      if (given === undefined || given === null) return whole;
+      // A number given as text (already formatted) is still counted.
+      const value = typeof given === 'number' ? given : Number(given.replace(/,/g, ''));
+      if (Number.isNaN(value)) return forms.match(/other \{([^{}]*)\}/)?.[1].replace(/#/g, visible(String(given))) ?? whole;
+      const byCategory = new Map([...forms.matchAll(/(\w+) \{([^{}]*)\}/g)].map((m) => [m[1], m[2]]));
+      const form = byCategory.get(`=${value}`) ?? byCategory.get(pluralRules(lang).select(value)) ?? byCategory.get('other') ?? '';
+      return form.replace(/#/g, typeof given === 'number' ? formatCount(name, value, lang) : visible(given));
+    })
+    .replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      // A value from a file (a name, a header, a path) is shown on one line with its control characters visible.
+      if (value === undefined || value === null) return whole;
+      return typeof value === 'string' ? visible(value) : formatCount(name, value, lang);
+    });
+}
+
+const rules = new Map<Lang, Intl.PluralRules>();
+const pluralRules = (lang: Lang) => rules.get(lang) ?? rules.set(lang, new Intl.PluralRules(lang)).get(lang)!;
+
+/** Ids, ports and years are never grouped. */
+const UNGROUPED = /^(id|ids|issue|year|port|line|code)$/i;
+
+/** A number as the message shows it: 12,345 for a count; 2026 and #1234 as they are. */
+export function formatCount(name: string, value: number, lang: Lang = current): string {
+  if (!Number.isInteger(value) || Math.abs(value) < 10_000 || UNGROUPED.test(name)) return String(value);
+  return groupDigits(value, lang);
+}
+
+/** 1234567 → 1,234,567 (both languages write numbers so). */
+export function groupDigits(value: number, lang: Lang = current): string {
+  return value.toLocaleString(lang === 'zh-CN' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 20 });
 }
 
 /** zh, zh_CN.UTF-8, zh-Hans… → zh-CN; en, en_US → en; anything else → undefined. */

@@ -25,7 +25,7 @@ export const issuesEn = {
   'issues.resolvedNoConfirmation': 'Issue #{id} resolved. Confirmation calls are switched off (scenarios.confirmation.enabled), so no call is planned.',
   'issues.title': 'Issues on {date}: {open} open ({overdue} overdue), {resolved} awaiting confirmation, {closed} closed',
   'issues.none': '  None.',
-  'issues.staleTitle': 'Complaints open in the CRM for more than {days} days ({count}): no longer called every day; follow them up here.',
+  'issues.staleTitle': 'Complaints open in the CRM for more than {days, plural, one {# day} other {# days}} ({count}): no longer called every day; follow them up here.',
   'issues.stale.ticket': 'Ticket',
   'issues.stale.customer': 'Customer',
   'issues.stale.phone': 'Phone',
@@ -47,5 +47,5 @@ export const issuesEn = {
   'issues.status.closed': 'closed',
   'issues.overdueMark': '⚠ OVERDUE {days}d',
   'issues.age': '{days}d',
-  'plan.overdueIssues': '⚠ {count} issue(s) are past the deadline promised to the customer: followup issues --status overdue',
+  'plan.overdueIssues': '⚠ {count, plural, one {# issue is} other {# issues are}} past the deadline promised to the customer: followup issues --status overdue',
 } as const;

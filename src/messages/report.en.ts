@@ -16,7 +16,7 @@ export const reportEn = {
   'report.verdict.good': 'Satisfied customers: {share}, meeting the {mark}% mark.',
   'report.verdict.below': 'Satisfied customers: {share}, below the {mark}% mark.',
   'report.verdict.noSatisfaction': 'No satisfaction answers this month.',
-  'report.verdict.overdue': '⚠ {count} issue(s) are past the deadline promised to the customer.',
+  'report.verdict.overdue': '⚠ {count, plural, one {# issue is} other {# issues are}} past the deadline promised to the customer.',
   'report.topLine': 'Most frequent problems: {problems}.',
   'report.empty': 'Nothing this month.',
   'report.none': '(none)',

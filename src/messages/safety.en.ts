@@ -38,7 +38,7 @@ export const safetyEn = {
   'doctor.check.permissions': 'readable by its owner only',
   'doctor.detail.notDatabase': 'this is not an SQLite database, or its first page is damaged',
   'doctor.detail.foreign': 'this is an SQLite database, but not a followup one',
-  'doctor.detail.problems': '{count} problem(s), first: {first}',
+  'doctor.detail.problems': '{count, plural, one {# problem} other {# problems}}, first: {first}',
   'doctor.detail.newer': 'made by a newer followup (version {found}); update followup',
   'doctor.detail.older': 'made by an older followup; the next command that writes updates it',
   'doctor.detail.scratch': '{count} left by plans that were stopped part-way ({size} MB); the next plan removes them',
@@ -52,7 +52,7 @@ export const safetyEn = {
   'doctor.option.salvage': 'save what can still be read into NEW-FILE (a new database, table by table, indexes rebuilt), then check it',
   'doctor.salvageExists': '{path} already exists; --salvage writes a new file. Give a name that is not taken.',
   'doctor.salvageFailed': 'Nothing could be saved from {path}: {reason}. Restore the database from your latest copy.',
-  'doctor.salvaged': 'Saved what could be read of {path} into {target} ({rows} rows); checking it:',
+  'doctor.salvaged': 'Saved what could be read of {path} into {target} ({rows, plural, one {# row} other {# rows}}); checking it:',
   'doctor.salvageLost': 'Some rows of {tables} were on damaged pages and are lost: compare with your latest copy.',
-  'doctor.failed': '{count} problem(s) found in {path}.',
+  'doctor.failed': '{count, plural, one {# problem} other {# problems}} found in {path}.',
 } as const;

@@ -1,7 +1,7 @@
 // Messages for reading a filled-in call list back (followup import calls), English. Merged into en.ts.
 export const sheetEn = {
   'sheet.summary':
-    '{file}: {rows} rows, {inserted} inserted, {updated} updated, {unchanged} unchanged, {skipped} skipped (no outcome yet), {rejected} rejected',
+    '{file}: {rows, plural, one {# row} other {# rows}}, {inserted} inserted, {updated} updated, {unchanged} unchanged, {skipped} skipped (no outcome yet), {rejected} rejected',
   'sheet.missingColumns':
     '{file} is not a filled-in call list: it has no column for {fields}. Columns found: {found}. Write the list with followup plan --out FILE, fill in its outcome column (and satisfaction, callback at, notes), then import that file.',
   'sheet.column': '"{name}"',

@@ -222,6 +222,11 @@ export function saveAnswer(db: Db, callId: number, questionId: string, position:
   ).run(callId, questionId, position, value === null || value === undefined ? null : JSON.stringify(value), at);
 }
 
+/** Takes back an answer (the agent went back to its question): it is given again, or not at all. */
+export function deleteAnswer(db: Db, callId: number, questionId: string): void {
+  db.prepare(`DELETE FROM call_answers WHERE call_id = ? AND question_id = ?`).run(callId, questionId);
+}
+
 /** The answers saved for a call, in the script's order: question id → value (null = declined). */
 export function answersOf(db: Db, callId: number): Map<string, unknown> {
   const rows = db.prepare(`SELECT question_id AS id, value FROM call_answers WHERE call_id = ? ORDER BY position`).all(callId) as {

@@ -125,8 +125,13 @@ export function closeIssue(db: Db, id: number, at: string): void {
 }
 
 /** The confirmation call: it is not fixed. Back to open, with the same deadline (now likely overdue). */
-export function reopenIssue(db: Db, id: number): void {
-  db.prepare(`UPDATE issues SET status = 'open', reopened = reopened + 1 WHERE id = ? AND status = 'resolved'`).run(id);
+/** A resolved issue the customer says is not fixed: open again, with what they say now added to its words. */
+export function reopenIssue(db: Db, id: number, moreWords: string | null = null): void {
+  db.prepare(
+    `UPDATE issues SET status = 'open', reopened = reopened + 1,
+            words = CASE WHEN @more IS NULL THEN words ELSE words || char(10) || @more END
+      WHERE id = @id AND status = 'resolved'`,
+  ).run({ id, more: moreWords });
 }
 
 export interface ResolvedIssueRow {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyWorkspace, finished, plannedWorkspace, query, run, start, Terminal, type RunResult } from './helpers.js';
+import { OUTCOME_LIST } from './screen.js';
 
 const DATE = '2026-11-23';
 const AGENTS = ['小王', '小李'];
@@ -130,11 +131,12 @@ describe('followup call: agents side by side', () => {
     // 小王's screen: the customer reached, satisfaction given, then the process dies.
     const term = new Terminal(['call', '--agent', '小王', '--date', DATE], { cwd: dir });
     try {
-      await term.waitFor(/q {2}Stop for now[^\n]*\n> /);
-      term.type('1');
-      await term.waitFor(/\(1\/\d+\) [^\n]*\n\[[^\n]*\] > /);
-      term.type('3');
-      await term.waitFor(/\(2\/\d+\) [^\n]*\n(?: {2}\d+ {2}[^\n]*\n)*\[[^\n]*\] > /);
+      await term.waitFor(OUTCOME_LIST);
+      term.write('1\r');
+      await term.waitFor('? (1/');
+      term.write('3\r');
+      await term.waitFor('✔ (1/');
+      await term.waitFor('? (2/');
     } finally {
       term.kill('SIGKILL');
     }
@@ -153,7 +155,7 @@ describe('followup call: agents side by side', () => {
 
     const released = run(['call', '--agent', '小王', '--date', DATE, '--release'], { cwd: dir });
     expect(released.code).toBe(0);
-    expect(released.stderr).toContain('Released for 小王: 1 customer(s) back on the list, 1 call(s) in progress ended');
+    expect(released.stderr).toContain('Released for 小王: 1 customer back on the list, 1 call in progress ended');
     expect(query(db, 'SELECT status, claimed_by, claim_owner FROM plan_items WHERE id = ?', first.id)).toEqual([
       { status: 'pending', claimed_by: null, claim_owner: null },
     ]);

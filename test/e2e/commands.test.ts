@@ -305,7 +305,7 @@ describe('followup plan', () => {
   it('rejects an agent that is not configured (exit 2), before planning', () => {
     const result = cli('plan', '--date', DATE, '--agents', 'nobody');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('Unknown agent(s) in --agents: nobody. Configured agents: 小王, 小李 (see agents in followup.config.yaml).\n');
+    expect(result.stderr).toBe('Unknown agents in --agents: nobody. Configured agents: 小王, 小李 (see agents in followup.config.yaml).\n');
     expect(count(db, 'plan_items')).toBe(0);
   });
 

@@ -476,7 +476,7 @@ describe('damaged databases', () => {
     expect(damaged.code).toBe(1);
     expect(damaged.stdout).toMatch(/FAIL {2}integrity/);
     expect(damaged.stdout).toContain('followup --db followup.db doctor --salvage repaired.db');
-    expect(damaged.stderr).toMatch(/^\d+ problem\(s\) found in followup\.db\.\n$/);
+    expect(damaged.stderr).toMatch(/^\d+ problems? found in followup\.db\.\n$/);
     // What can be read is saved into a new file, which is whole.
     const salvaged = run(['doctor', '--salvage', 'repaired.db'], { cwd: dir, env });
     expect(salvaged.stderr).toMatch(/^Saved what could be read of followup\.db into repaired\.db \(\d+ rows\); checking it:\n$/);

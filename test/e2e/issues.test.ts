@@ -44,7 +44,7 @@ describe('followup issues', () => {
     expect(wednesday.stdout).toMatch(/#1 +⚠ OVERDUE 1d/);
     expect(json('issues', '--status', 'overdue', '--date', '2026-11-25').issues).toHaveLength(1);
     const plan = cli('plan', '--date', '2026-11-25');
-    expect(plan.stdout).toMatch(/⚠ 1 issue\(s\) are past the deadline promised to the customer: followup issues --status overdue/);
+    expect(plan.stdout).toMatch(/⚠ 1 issue is past the deadline promised to the customer: followup issues --status overdue/);
   });
 
   it('assigns, resolves, and the next plan lists the confirmation call; the customer confirming closes it', () => {

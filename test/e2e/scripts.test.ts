@@ -20,7 +20,7 @@ describe('followup scripts check', () => {
     const r = cli('scripts', 'check');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toMatch(/^OK: 24 script\(s\) in .*scripts, no problems\.$/);
+    expect(r.stderr.trim()).toMatch(/^OK: 24 scripts in .*scripts, no problems\.$/);
   });
   it('a bad folder: each problem as file:line: message on stderr, exit 1', () => {
     fs.mkdirSync(path.join(dir, 'bad/en'), { recursive: true });
@@ -32,7 +32,7 @@ describe('followup scripts check', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${path.join('bad', 'en', 'survey.yaml')}:4: unknown variable {who} in opening`);
     expect(r.stderr).toContain(`${path.join('bad', 'en', 'survey.yaml')}:7: no "satisfaction" question`);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('2 problem(s) in bad.');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('2 problems in bad.');
     const z = zh('scripts', 'check', 'bad');
     expect(z.code).toBe(1);
     expect(z.stderr).toContain(':7: 缺少“satisfaction”问题');

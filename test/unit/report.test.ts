@@ -610,7 +610,7 @@ describe('the tables and formats', () => {
     expect(row('Overdue open issues')).toEqual(['Overdue open issues', { value: 3, kind: 'int' }, { value: 1, kind: 'int' }, { value: 2, kind: 'delta' }]);
     const text = toText(r);
     expect(text).toMatch(/Coverage\s+60\.0%\s+66\.7%\s+-6\.7 pp/);
-    expect(text).toMatch(/Satisfied customers: 60\.0%, below the 85% mark\. ⚠ 3 issue\(s\) are past the deadline/);
+    expect(text).toMatch(/Satisfied customers: 60\.0%, below the 85% mark\. ⚠ 3 issues are past the deadline/);
     // Every table is there, the definitions last, one row per defined figure.
     expect(reportTables(r).map((t) => t.id)).toEqual([
       'summary',
