@@ -143,9 +143,12 @@ function commanderExit(error: CommanderError, out: Output, program: Command | un
   }
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
   const command = findCommandName(program, argv) ?? '';
+  // Commander's guess at what was meant (the nearest command or option by edit distance).
+  const suggestion = /\(Did you mean (?:one of )?([^?]+)\?\)/.exec(error.message)?.[1];
   const messages: Record<string, () => string> = {
-    'commander.unknownOption': () => t('usage.unknownOption', { option: quoted, command }),
-    'commander.unknownCommand': () => t('usage.unknownCommand', { name: quoted }),
+    'commander.unknownOption': () =>
+      suggestion ? t('usage.unknownOptionSuggest', { option: quoted, command, suggestion }) : t('usage.unknownOption', { option: quoted, command }),
+    'commander.unknownCommand': () => (suggestion ? t('usage.unknownCommandSuggest', { name: quoted, suggestion }) : t('usage.unknownCommand', { name: quoted })),
     'commander.missingArgument': () => t('usage.missingArgument', { argument: quoted, command }),
     'commander.optionMissingArgument': () => t('usage.optionMissingArgument', { option: quoted }),
     'commander.excessArguments': () => t('usage.excessArguments', { command }),

@@ -39,7 +39,7 @@ export function callsCommand(ctx: Context) {
       }
       const full = flags.fullPhone === true;
       if (flags.json) ctx.out.data(jsonText(toJson(day, full)));
-      else ctx.out.data(render(day, full).join('\n'));
+      else ctx.out.data(render(day, full, ctx.out.columns).join('\n'));
     });
 }
 
@@ -66,7 +66,7 @@ function toJson(day: DayOfCalls, full: boolean) {
   };
 }
 
-function render(day: DayOfCalls, full: boolean): string[] {
+function render(day: DayOfCalls, full: boolean, width: number | undefined): string[] {
   const lines = [t(day.agent ? 'calls.titleAgent' : 'calls.title', { date: day.date, agent: day.agent ?? '' })];
   if (day.calls.length === 0) lines.push(t('calls.none'));
   else {
@@ -81,7 +81,7 @@ function render(day: DayOfCalls, full: boolean): string[] {
       k.issues > 0 ? String(k.issues) : '',
     ]);
     const header = ['time', 'agent', 'customer', 'phone', 'scenario', 'outcome', 'satisfaction', 'issues'].map((c) => t(`calls.col.${c}` as MessageId));
-    lines.push(...renderTable(header, rows, { indent: 2 }));
+    lines.push(...renderTable(header, rows, { indent: 2, width, align: ['left', 'left', 'left', 'left', 'left', 'left', 'right', 'right'] }));
   }
   const counts = [...OUTCOMES, 'in-progress' as const, 'abandoned' as const]
     .filter((o) => day.outcomes[o] > 0)

@@ -78,7 +78,7 @@ export function customersCommand(ctx: Context) {
           c.lastOrderAt ? c.lastOrderAt.slice(0, 10) : '—',
         ]);
         const header = ['id', 'name', 'phone', 'tier', 'segments', 'spend', 'lastOrder'].map((k) => t(`customers.col.${k}` as MessageId));
-        ctx.out.data([title, ...renderTable(header, rows, { align: ['left', 'left', 'left', 'left', 'left', 'right', 'left'], indent: 2 })].join('\n'));
+        ctx.out.data([title, ...renderTable(header, rows, { align: ['left', 'left', 'left', 'left', 'left', 'right', 'left'], indent: 2, width: ctx.out.columns })].join('\n'));
         if (total > customers.length) ctx.out.info(t('customers.more', { total, shown: customers.length }));
       } finally {
         db.close();

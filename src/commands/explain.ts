@@ -105,7 +105,8 @@ function listSummary(e: CustomerExplanation): string[] {
 }
 
 function render(ctx: Context, e: CustomerExplanation): string[] {
-  const { colour } = ctx.out;
+  const colour = ctx.out.dataColour;
+  const width = ctx.out.columns;
   const c = e.customer;
   const lines: string[] = [];
   lines.push(
@@ -123,10 +124,10 @@ function render(ctx: Context, e: CustomerExplanation): string[] {
 
   lines.push('', colour.bold(t('explain.segments')));
   const segmentRows = e.segments.map((s) => [segmentName(s.segment), s.why]);
-  lines.push(...renderTable(null, segmentRows, { indent: 2 }));
+  lines.push(...renderTable(null, segmentRows, { indent: 2, width }));
   if (e.notIn.length > 0) {
     lines.push('', colour.bold(t('explain.notInTitle')));
-    lines.push(...renderTable(null, e.notIn.map((m) => [segmentName(m.segment), missText(m)]), { indent: 2 }));
+    lines.push(...renderTable(null, e.notIn.map((m) => [segmentName(m.segment), missText(m)]), { indent: 2, width }));
   }
 
   lines.push('', colour.bold(t('explain.scenarios')));
@@ -134,6 +135,7 @@ function render(ctx: Context, e: CustomerExplanation): string[] {
   lines.push(
     ...renderTable(null, rows, {
       indent: 2,
+      width,
       style: (cell, row, column) => {
         if (column !== 1) return cell;
         const state = e.scenarios[row].state;

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import { Option } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
-import { ProgressBar, jsonText } from '../core/output.js';
+import { jsonText } from '../core/output.js';
+import { importProgress, type Progress } from '../core/progress.js';
 import { importCalls, parseSheetMap, type CallsImportResult } from '../import/calls.js';
 import { parseKind } from '../domain/columns.js';
 import { parseDelimiter, parseEncoding } from '../import/decode.js';
@@ -50,7 +51,7 @@ export function importCommand(ctx: Context) {
       const dbPath = ctx.dbPath();
       const existed = fs.existsSync(dbPath);
       const db = flags.dryRun && !existed ? openDatabase(':memory:', { create: true }) : openDatabase(dbPath, { create: true });
-      let progress: ProgressBar | undefined;
+      let progress: Progress | undefined;
       let imported = false;
       try {
         const result = await importExport(db, {
@@ -65,17 +66,12 @@ export function importCommand(ctx: Context) {
           reading: readFiles(ctx),
           dryRun: flags.dryRun,
           cwd: ctx.cwd,
-          onSaving: (rows) => {
-            // Rebuilding indexes and committing a big load takes seconds: say so on a terminal.
-            if (!progress) return;
-            progress.done();
-            progress = undefined;
-            if (ctx.out.interactive) ctx.out.info(t('import.merging', { rows: rows.toLocaleString('en-US') }));
-          },
+          // Rebuilding indexes and committing a big load takes seconds: the line says so, and keeps moving.
+          onSaving: (rows) => progress?.saving(rows),
           onProgress: (bytes, total, rows) => {
             if (total !== undefined && total < PROGRESS_MIN_BYTES) return;
-            progress ??= new ProgressBar(ctx.out, t('import.progress', { file: file === '-' ? 'stdin' : file }), total);
-            progress.update(bytes, rows);
+            progress ??= importProgress(ctx.out, file);
+            progress.reading(bytes, total, rows);
           },
         });
         imported = true;

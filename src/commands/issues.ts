@@ -1,6 +1,6 @@
 // followup issues [--status S] [--department D] [--json]: the closed loop's list.
 // followup issues assign ID --department D / followup issues resolve ID --note TEXT.
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { UsageError } from '../core/errors.js';
@@ -23,9 +23,8 @@ interface ListFlags {
 }
 
 export function issuesCommand(ctx: Context) {
-  const issues = newCommand('issues').description(t('issues.description')).addHelpText('after', '\n' + t('issues.examples'));
-  issues.addCommand(
-    newCommand('list')
+  const issues = newCommand('issues').description(t('issues.description'));
+  const list = newCommand('list')
       .description(t('issues.list.description'))
       .addOption(new Option('--status <status>', t('issues.option.status')))
       .addOption(new Option('--department <name>', t('issues.option.department')))
@@ -87,9 +86,18 @@ export function issuesCommand(ctx: Context) {
             i.department ?? '',
             i.dueBy ?? '',
             t('issues.age', { days: i.ageDays }),
-            clip(i.words, 30),
+            // On a terminal the words wrap to its width; in a file or a pipe a row stays one line.
+            ctx.out.columns === undefined ? clip(i.words, 40) : clip(i.words, 200),
           ]);
-          lines.push(...renderTable(header, rows, { indent: 2 }));
+          lines.push(
+            ...renderTable(header, rows, {
+              indent: 2,
+              width: ctx.out.columns,
+              flex: 9,
+              // Overdue in red, and marked ⚠ in words too.
+              style: (cell, row, column) => (column === 1 && shown[row].overdue ? ctx.out.dataColour.red(cell) : cell),
+            }),
+          );
         }
         if (stale.length > 0) {
           lines.push('', t('issues.staleTitle', { count: stale.length, days: ctx.config().scenarios['complaint-open'].staleAfterDays }));
@@ -100,14 +108,15 @@ export function issuesCommand(ctx: Context) {
             shownPhone(s.phone, full),
             s.openedAt.slice(0, 10),
             t('issues.age', { days: s.days }),
-            clip(s.description ?? s.category ?? '', 30),
+            clip(s.description ?? s.category ?? '', ctx.out.columns === undefined ? 40 : 200),
           ]);
-          lines.push(...renderTable(header, rows, { indent: 2 }));
+          lines.push(...renderTable(header, rows, { indent: 2, width: ctx.out.columns, flex: 5 }));
         }
         ctx.out.data(lines.join('\n'));
-      }),
-    { isDefault: true },
-  );
+      });
+  issues.addCommand(list, { isDefault: true });
+  // `followup issues` is `followup issues list`: its help shows the list's filters too.
+  issues.addHelpText('after', () => `\n${filtersHelp(list)}\n\n${t('issues.examples')}`);
   issues.addCommand(
     newCommand('assign')
       .description(t('issues.assign.description'))
@@ -153,6 +162,14 @@ export function issuesCommand(ctx: Context) {
       }),
   );
   return issues;
+}
+
+/** The list's options, as its own help shows them, under their own title. */
+function filtersHelp(list: Command): string {
+  const help = list.createHelp();
+  const options = list.options.filter((o) => o.long !== '--help');
+  const width = Math.max(...options.map((o) => help.displayWidth(help.optionTerm(o))));
+  return [t('issues.filtersTitle'), ...options.map((o) => help.formatItem(help.optionTerm(o), width, help.optionDescription(o), help))].join('\n');
 }
 
 function parseStatus(value: string | undefined): IssueStatusFilter {

@@ -5,12 +5,14 @@ import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { SCENARIO_IDS, type Config } from '../core/config.js';
 import { writeCsvFile } from '../core/csv.js';
+import { isDiskFull, replaceFile } from '../core/files.js';
+import { CALL_LIST_COLUMNS, callListRow, callListWorkbook } from './call-list-file.js';
 import { removeStaleScratch } from '../core/scratch.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { renderTable } from '../core/table.js';
 import { calendarLinesFor, daysBetween, weekday } from '../domain/calendar.js';
 import { calendarFrom, planCallList, SCENARIO_ORDER, type CallList, type CallListItem } from '../domain/plan.js';
-import { t, type MessageId } from '../messages/index.js';
+import { groupDigits, t, type MessageId } from '../messages/index.js';
 import { checkOutFile, dateOption, jsonPhone, openExistingDatabase, parseDateFlag, shownPhone } from './common.js';
 
 interface PlanFlags {
@@ -22,30 +24,6 @@ interface PlanFlags {
   fullPhone?: boolean;
 }
 
-/**
- * The columns of the CSV call list, in order. The headers are these messages in the user's language;
- * `followup import calls` reads a filled-in list back by them, in either language. The last four
- * are left empty for the agent.
- */
-export const CALL_LIST_COLUMNS = [
-  'plan.csv.itemId',
-  'plan.csv.date',
-  'plan.csv.agent',
-  'plan.csv.position',
-  'plan.csv.customerId',
-  'plan.csv.name',
-  'plan.csv.phone',
-  'plan.csv.scenarioId',
-  'plan.csv.scenario',
-  'plan.csv.urgent',
-  'plan.csv.dueBy',
-  'plan.csv.reason',
-  'plan.csv.outcome',
-  'plan.csv.satisfaction',
-  'plan.csv.callbackAt',
-  'plan.csv.notes',
-] as const satisfies readonly MessageId[];
-
 export function planCommand(ctx: Context) {
   return newCommand('plan')
     .description(t('plan.description'))
@@ -56,7 +34,7 @@ export function planCommand(ctx: Context) {
     .addOption(new Option('--out <file>', t('plan.option.out')))
     .addOption(new Option('--full-phone', t('option.fullPhone')))
     .addHelpText('after', '\n' + t('plan.examples'))
-    .action((flags: PlanFlags) => {
+    .action(async (flags: PlanFlags) => {
       // Validate every flag before touching the database.
       const date = parseDateFlag(flags.date);
       const config = ctx.config();
@@ -84,7 +62,8 @@ export function planCommand(ctx: Context) {
       if (!list.workingDay) ctx.out.info(t('plan.forcedDayOff', { date }));
       if (out) {
         try {
-          writeCsvFile(out, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => csvRow(list.date, item, full)));
+          if (!out.stdout && /\.xlsx$/i.test(out.file)) writeWorkbook(out.file, out.shown, await callListWorkbook(list, full));
+          else writeCsvFile(out, CALL_LIST_COLUMNS.map((id) => t(id)), list.items.map((item) => callListRow(list.date, item, full)));
         } catch (error) {
           // The list itself is saved; only its file could not be written. Planning again gives the same list.
           if (error instanceof UserError && error.id === 'file.noSpace') throw new UserError('plan.outNoSpace', { path: out.shown, date: list.date });
@@ -110,27 +89,6 @@ export function parseAgentNames(value: string, config: Config): string[] {
 }
 
 const scenarioName = (id: string) => t(`scenario.${id}` as MessageId);
-
-function csvRow(date: string, item: CallListItem, full: boolean) {
-  return [
-    item.id ?? null,
-    date,
-    item.agent ?? '',
-    item.position,
-    item.customerId,
-    item.name,
-    shownPhone(item.phone, full),
-    item.scenario,
-    scenarioName(item.scenario),
-    item.urgent ? t('plan.csv.urgentYes') : '',
-    item.dueBy,
-    item.reason,
-    '', // outcome
-    '', // satisfaction
-    '', // callback at
-    '', // notes
-  ];
-}
 
 function counts(list: CallList) {
   const byScenario = Object.fromEntries(SCENARIO_IDS.map((id) => [id, list.items.filter((i) => i.scenario === id).length]));
@@ -177,7 +135,7 @@ function toJson(list: CallList, full: boolean) {
 
 /** The summary, then each agent's list in calling order, then what rolled over. */
 function render(ctx: Context, list: CallList, full: boolean): string[] {
-  const { colour } = ctx.out;
+  const colour = ctx.out.dataColour;
   const c = counts(list);
   const lines: string[] = [];
   lines.push(colour.bold(t('plan.title', { date: list.date, count: list.items.length, urgent: c.byUrgency.urgent, normal: c.byUrgency.normal })));
@@ -185,19 +143,19 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
     lines.push(t('plan.empty'));
   } else {
     lines.push('', t('plan.byScenario'));
-    const scenarioRows = SCENARIO_ORDER.filter((id) => c.byScenario[id] > 0).map((id) => [scenarioName(id), String(c.byScenario[id])]);
+    const scenarioRows = SCENARIO_ORDER.filter((id) => c.byScenario[id] > 0).map((id) => [scenarioName(id), groupDigits(c.byScenario[id])]);
     lines.push(...renderTable(null, scenarioRows, { indent: 2, align: ['left', 'right'] }));
   }
   lines.push('', t('plan.byAgent'));
   lines.push(...renderTable(null, list.agents.map((a) => [a.name, `${a.assigned} / ${a.capacity}`]), { indent: 2, align: ['left', 'right'] }));
-  lines.push('', list.rolledOverCount > 0 ? t('plan.rolledOver', { count: list.rolledOverCount.toLocaleString('en-US'), day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
+  lines.push('', list.rolledOverCount > 0 ? t('plan.rolledOver', { count: list.rolledOverCount, day: list.rolledTo ?? '' }) : t('plan.noneRolledOver'));
   const b = list.backlog;
   if (b.due > b.fit) {
     // When far more is due than fits (a first import finds weeks of work), say how much, and where.
-    lines.push(t('plan.backlog', { due: b.due.toLocaleString('en-US'), fit: b.fit, capacity: b.capacity, days: b.days }));
+    lines.push(t('plan.backlog', { due: b.due, fit: b.fit, capacity: b.capacity, days: b.days }));
     const rows = SCENARIO_ORDER.filter((id) => (b.byScenario[id]?.customers ?? 0) > 0).map((id) => [
       scenarioName(id),
-      b.byScenario[id].customers.toLocaleString('en-US'),
+      groupDigits(b.byScenario[id].customers),
       t('plan.backlogDays', { days: b.byScenario[id].days }),
     ]);
     lines.push(...renderTable(null, rows, { indent: 2, align: ['left', 'right', 'right'] }));
@@ -220,7 +178,7 @@ function render(ctx: Context, list: CallList, full: boolean): string[] {
     lines.push('', colour.bold(t('plan.rolledTitle', { day: list.rolledTo ?? '', count: list.rolledOverCount })));
     lines.push(...itemTable(ctx, list.rolledOver, full, false, list.date));
     if (list.rolledOver.length < list.rolledOverCount) {
-      lines.push(t('plan.partial', { shown: list.rolledOver.length.toLocaleString('en-US'), total: list.rolledOverCount.toLocaleString('en-US') }));
+      lines.push(t('plan.partial', { shown: list.rolledOver.length, total: list.rolledOverCount }));
     }
   }
   return lines;
@@ -244,6 +202,18 @@ function itemTable(ctx: Context, items: CallListItem[], full: boolean, showStatu
   return renderTable(header, rows, {
     indent: 2,
     align: ['right'],
-    style: (cell, row, column) => (column === 5 && items[row].urgent ? ctx.out.colour.red(cell) : cell),
+    width: ctx.out.columns,
+    // Urgent and overdue in red; the words say it too ("urgent", "overdue 2 d") for those who cannot see red.
+    style: (cell, row, column) => ((column === 5 && items[row].urgent) || (column === 6 && overdueDays(items[row], date) > 0) ? ctx.out.dataColour.red(cell) : cell),
   });
+}
+
+/** The workbook, replaced in one step (0600, as every file followup writes). */
+function writeWorkbook(file: string, shown: string, body: Buffer): void {
+  try {
+    replaceFile(file, body);
+  } catch (error) {
+    if (isDiskFull(error)) throw new UserError('file.noSpace', { path: shown });
+    throw new UserError('csv.cannotWrite', { path: shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+  }
 }

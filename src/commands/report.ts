@@ -15,6 +15,7 @@ interface ReportFlags {
   format?: string;
   out?: string;
   date?: string;
+  json?: boolean;
 }
 
 const EXTENSIONS: Record<string, Format> = { '.txt': 'text', '.md': 'md', '.csv': 'csv', '.json': 'json', '.html': 'html', '.htm': 'html', '.xlsx': 'xlsx' };
@@ -26,6 +27,7 @@ export function reportCommand(ctx: Context) {
     .addOption(new Option('--format <format>', t('report.option.format')))
     .addOption(new Option('--out <file>', t('report.option.out')))
     .addOption(new Option('--date <YYYY-MM-DD>', t('report.option.date')))
+    .addOption(new Option('--json', t('report.option.json')))
     .addHelpText('after', '\n' + t('report.examples'))
     .action(async (flags: ReportFlags) => {
       const date = parseDateFlag(flags.date);
@@ -33,7 +35,10 @@ export function reportCommand(ctx: Context) {
       if (!isMonth(month)) throw new UsageError('report.badMonth', { value: flags.month ?? '' });
       checkSupportedYear(month, '--month');
       const out = flags.out === undefined ? undefined : checkOutFile(ctx, flags.out, 'report.outIsFolder');
-      const format = chooseFormat(flags.format, out && !out.stdout ? out.file : undefined);
+      if (flags.json && flags.format !== undefined && flags.format.trim().toLowerCase() !== 'json') {
+        throw new UsageError('report.jsonAndFormat', { format: flags.format });
+      }
+      const format = flags.json ? 'json' : chooseFormat(flags.format, out && !out.stdout ? out.file : undefined);
       if (format === 'xlsx' && (!out || out.stdout) && process.stdout.isTTY) throw new UsageError('report.xlsxNeedsOut');
 
       const db = openExistingDatabase(ctx, { write: false });
@@ -47,7 +52,7 @@ export function reportCommand(ctx: Context) {
         format === 'json'
           ? jsonText(report) + '\n'
           : format === 'text'
-            ? toText(report) + '\n'
+            ? toText(report, out && !out.stdout ? undefined : ctx.out.columns) + '\n'
             : format === 'md'
               ? toMarkdown(report)
               : format === 'csv'

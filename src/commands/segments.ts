@@ -4,7 +4,7 @@ import { newCommand, type Context } from '../core/command.js';
 import { jsonText } from '../core/output.js';
 import { renderTable } from '../core/table.js';
 import { countSegments, SEGMENT_IDS, segmentRulesFrom } from '../domain/segments.js';
-import { t, type MessageId } from '../messages/index.js';
+import { groupDigits, t, type MessageId } from '../messages/index.js';
 import { dateOption, openExistingDatabase, parseDateFlag } from './common.js';
 
 interface SegmentsFlags {
@@ -29,8 +29,8 @@ export function segmentsCommand(ctx: Context) {
           ctx.out.data(jsonText({ date, customers: counts.customers, segments }));
           return;
         }
-        const rows = SEGMENT_IDS.map((id) => [t(`segment.${id}` as MessageId), String(counts[id])]);
-        const lines = renderTable([t('segments.col.segment'), t('segments.col.customers')], [...rows, [t('segments.total'), String(counts.customers)]], {
+        const rows = SEGMENT_IDS.map((id) => [t(`segment.${id}` as MessageId), groupDigits(counts[id])]);
+        const lines = renderTable([t('segments.col.segment'), t('segments.col.customers')], [...rows, [t('segments.total'), groupDigits(counts.customers)]], {
           align: ['left', 'right'],
           indent: 2,
         });

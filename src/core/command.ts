@@ -2,6 +2,7 @@
 import { Command, Help } from 'commander';
 import type { Config } from './config.js';
 import type { Output } from './output.js';
+import { displayWidth, wrapToWidth } from './width.js';
 import { t, type Lang, type MessageId } from '../messages/index.js';
 
 /** What every command gets: where to write, where the database is, the settings. */
@@ -36,6 +37,20 @@ class LocalisedHelp extends Help {
 
   override subcommandTerm(command: Command): string {
     return stubTerm.get(command) ?? super.subcommandTerm(command);
+  }
+
+  /** Columns, not characters: a Chinese character takes two. */
+  override displayWidth(text: string): number {
+    return displayWidth(text);
+  }
+
+  /** Chinese has no spaces to break at: lines break between its characters, never before 。，). */
+  override boxWrap(text: string, width: number): string {
+    if (width < this.minWidthToWrap) return text;
+    return text
+      .split('\n')
+      .map((line) => wrapToWidth(line, width).join('\n'))
+      .join('\n');
   }
 }
 

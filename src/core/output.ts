@@ -12,7 +12,19 @@ export interface Output {
   error(text: string): void;
   /** Is stderr a terminal (progress bars, colour)? */
   readonly interactive: boolean;
+  /** Colour for messages (stderr). */
   readonly colour: ChalkInstance;
+  /** Colour for data (stdout): only when it is a terminal, never in a file or a pipe. */
+  readonly dataColour: ChalkInstance;
+  /** The width tables fit: the terminal's on stdout, else $COLUMNS; none for a file or a pipe. */
+  readonly columns: number | undefined;
+}
+
+/** The columns data is laid out in: stdout's terminal width, or $COLUMNS when given. */
+export function dataColumns(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  const given = Number(env.COLUMNS);
+  return Number.isInteger(given) && given >= 20 ? given : undefined;
 }
 
 /**
@@ -43,18 +55,22 @@ export const plainColour: ChalkInstance = new Proxy(() => {}, {
 
 /** The screen's output: chalk (loaded now) when stderr is a terminal and colour is not turned off. */
 export async function consoleOutputFor(env: NodeJS.ProcessEnv = process.env): Promise<Output> {
-  if (!colourEnabled(process.stderr, env)) return consoleOutput(plainColour);
+  const messages = colourEnabled(process.stderr, env);
+  const data = colourEnabled(process.stdout, env);
+  if (!messages && !data) return consoleOutput(plainColour, plainColour, env);
   const { Chalk } = await import('chalk');
-  return consoleOutput(new Chalk({ level: 1 }));
+  const chalk = new Chalk({ level: 1 });
+  return consoleOutput(messages ? chalk : plainColour, data ? chalk : plainColour, env);
 }
 
-export function consoleOutput(colour: ChalkInstance): Output {
+export function consoleOutput(colour: ChalkInstance, dataColour: ChalkInstance = plainColour, env: NodeJS.ProcessEnv = process.env): Output {
   const coloured = colour.level > 0;
   // Messages always, data when it is going to a terminal: control characters from customer text
   // are shown, never obeyed. Data for a file or a pipe is written as it is (tables and text
   // reports have escaped their cells already; CSV and JSON keep the customer's text exact).
   const shown = (text: string) => visible(text, { lines: true, tabs: true, colour: coloured });
-  const data = (text: string) => (process.stdout.isTTY ? shown(text) : text);
+  const dataShown = (text: string) => visible(text, { lines: true, tabs: true, colour: dataColour.level > 0 });
+  const data = (text: string) => (process.stdout.isTTY ? dataShown(text) : text);
   return {
     data: (text) => process.stdout.write(data(text.endsWith('\n') ? text : text + '\n')),
     info: (text) => process.stderr.write(shown(text) + '\n'),
@@ -62,41 +78,7 @@ export function consoleOutput(colour: ChalkInstance): Output {
     error: (text) => process.stderr.write(colour.red(shown(text)) + '\n'),
     interactive: Boolean(process.stderr.isTTY),
     colour,
+    dataColour,
+    columns: dataColumns(env),
   };
-}
-
-/**
- * A one-line progress bar redrawn in place on stderr, at most ten times a second so that drawing
- * never shows up in a profile. Does nothing when stderr is not a terminal.
- */
-export class ProgressBar {
-  private lastDraw = 0;
-  private drawn = false;
-
-  constructor(
-    private readonly out: Output,
-    private readonly label: string,
-    private readonly total: number | undefined,
-  ) {}
-
-  update(done: number, rows: number): void {
-    if (!this.out.interactive) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    this.drawn = true;
-    let line = `${visible(this.label)} `;
-    if (this.total && this.total > 0) {
-      const share = Math.min(1, done / this.total);
-      const width = 30;
-      const filled = Math.round(share * width);
-      line += `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% `;
-    }
-    line += `${rows.toLocaleString('en-US')}`;
-    process.stderr.write(`\r${line}\x1b[K`);
-  }
-
-  done(): void {
-    if (this.drawn) process.stderr.write('\r\x1b[K');
-  }
 }

@@ -5,6 +5,7 @@
 // row, not stop an import of a million rows. Problems are message ids rather than text so that
 // the rejects report is written in the user's language.
 
+import { groupDigits } from '../core/numbers.js';
 import type { MessageId } from '../messages/index.js';
 
 export interface Problem {
@@ -291,7 +292,7 @@ function plainAmountFen(text: string): number | undefined {
 export function formatYuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  const whole = groupDigits(Math.floor(abs / 100));
   return `${sign}${whole}.${pad2(abs % 100)}`;
 }
 

@@ -42,6 +42,7 @@ import { decoder, delimiterName, detectDelimiter, detectEncoding, type Encoding 
 import { discardTemp, publishTemp } from '../core/files.js';
 import { openInput, rejectsPath, type ImportOptions, type Input } from './importer.js';
 import { RejectsWriter } from './reader.js';
+import { cellText } from './xlsx.js';
 
 /** The columns of the list that import calls reads; every other column is ignored. */
 export const SHEET_FIELDS = ['itemId', 'date', 'customerId', 'outcome', 'satisfaction', 'callbackAt', 'notes'] as const;
@@ -85,7 +86,7 @@ export interface CallsImportResult {
   skipped: number;
   rejected: number;
   rejectsFile: string | null;
-  encoding: Encoding;
+  encoding: Encoding | 'xlsx';
   delimiter: string;
   dryRun: boolean;
 }
@@ -108,22 +109,41 @@ export async function importCalls(db: Db, options: CallsImportOptions): Promise<
   const input = options.input ?? openInput(options);
   const bytes = await readAll(input, options.stdin);
   if (bytes.length === 0) throw new UserError('error.emptyFile', { file: input.label });
-  const encoding = options.encoding ?? detectEncoding(bytes.subarray(0, 64 * 1024));
-  const decode = decoder(encoding);
-  const text = decode.write(bytes) + (decode.end() ?? '');
-  const delimiter = options.delimiter ?? detectDelimiter(text);
-
-  const records: { record: string[]; line: number; malformed: boolean }[] = [];
-  await eachRecord(
-    (async function* () {
-      yield text;
-    })(),
-    { delimiter, fileLabel: input.label },
-    (record, line, malformed) => records.push({ record, line, malformed }),
-  );
-  const header = records.shift();
-  if (!header) throw new UserError('error.emptyFile', { file: input.label });
-  const mapping = mapSheetHeader(header.record, overrides, input.label);
+  let encoding: Encoding | 'xlsx';
+  let delimiter: string;
+  let records: SheetRecord[];
+  let mapping: ReturnType<typeof mapSheetHeader>;
+  if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
+    // The workbook `plan --out list.xlsx` wrote: every sheet (all calls, then each agent's).
+    encoding = 'xlsx';
+    delimiter = 'xlsx';
+    const sheets = await workbookSheets(bytes, input.label);
+    const header = sheets[0]?.[0];
+    if (!header) throw new UserError('error.emptyFile', { file: input.label });
+    mapping = mapSheetHeader(header.record, overrides, input.label);
+    records = oncePerItem(
+      sheets.flatMap((rows) => rows.slice(1)),
+      mapping.fieldIndex,
+    );
+  } else {
+    const textEncoding = options.encoding ?? detectEncoding(bytes.subarray(0, 64 * 1024));
+    encoding = textEncoding;
+    const decode = decoder(textEncoding);
+    const text = decode.write(bytes) + (decode.end() ?? '');
+    const csvDelimiter = options.delimiter ?? detectDelimiter(text);
+    delimiter = delimiterName(csvDelimiter);
+    records = [];
+    await eachRecord(
+      (async function* () {
+        yield text;
+      })(),
+      { delimiter: csvDelimiter, fileLabel: input.label },
+      (record, line, malformed) => records.push({ record, line, malformed }),
+    );
+    const header = records.shift();
+    if (!header) throw new UserError('error.emptyFile', { file: input.label });
+    mapping = mapSheetHeader(header.record, overrides, input.label);
+  }
 
   const rejects = new RejectsWriter(rejectsPath(input, 'calls', options, db));
   rejects.setHeader(mapping, (field) => t(HEADER_IDS[field as SheetField]));
@@ -165,9 +185,63 @@ export async function importCalls(db: Db, options: CallsImportOptions): Promise<
     rejected: rejects.count,
     rejectsFile: rejects.path,
     encoding,
-    delimiter: delimiterName(delimiter),
+    delimiter,
     dryRun: options.dryRun ?? false,
   };
+}
+
+interface SheetRecord {
+  record: string[];
+  /** The line of the CSV, or the row of its sheet in a workbook. */
+  line: number;
+  malformed: boolean;
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** Every sheet of a workbook as rows of cell text (as a CSV of the sheet would hold them), header first. */
+async function workbookSheets(bytes: Buffer, label: string): Promise<SheetRecord[][]> {
+  const { default: ExcelJS } = await import('exceljs');
+  const book = new ExcelJS.Workbook();
+  try {
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (error) {
+    throw new UserError('error.badWorkbook', { file: label, reason: (error as Error).message.split('\n')[0] });
+  }
+  return book.worksheets.map((sheet) => {
+    const rows: SheetRecord[] = [];
+    sheet.eachRow({ includeEmpty: false }, (row, number) => {
+      const cells: string[] = [];
+      for (let c = 1; c <= sheet.columnCount; c++) cells.push(cellText(row.getCell(c).value));
+      if (cells.some((cell) => cell.trim() !== '')) rows.push({ record: cells, line: number, malformed: false });
+    });
+    return rows;
+  });
+}
+
+/**
+ * The rows of every sheet, each call once: the same item on the sheet of all calls and on its
+ * agent's sheet is one call. A row filled in wins over the same item left empty elsewhere, and the
+ * same row filled in alike on two sheets counts once; filled in differently, both are read (and the
+ * second is refused as the item's second row).
+ */
+function oncePerItem(rows: SheetRecord[], fieldIndex: Map<string, number>): SheetRecord[] {
+  const cell = (row: SheetRecord, field: SheetField) => {
+    const index = fieldIndex.get(field);
+    return index === undefined ? '' : (row.record[index] ?? '').trim();
+  };
+  const key = (row: SheetRecord) => cell(row, 'itemId') || `${cell(row, 'date')}|${cell(row, 'customerId')}`;
+  const filled = (row: SheetRecord) => halfWidth(cell(row, 'outcome')) !== '';
+  const answer = (row: SheetRecord) => (['outcome', 'satisfaction', 'callbackAt', 'notes'] as const).map((f) => cell(row, f)).join('\u0000');
+  const kept = new Map<string, SheetRecord[]>();
+  for (const row of rows) {
+    const same = kept.get(key(row));
+    if (!same) kept.set(key(row), [row]);
+    else if (!filled(row)) continue;
+    else if (!filled(same[0])) same.splice(0, same.length, row);
+    else if (!same.some((other) => answer(other) === answer(row))) same.push(row);
+  }
+  return [...kept.values()].flat();
 }
 
 /** A day's call list is a few hundred KB: anything past this is not one (or is /dev/zero, an endless stream). */

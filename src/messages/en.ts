@@ -60,9 +60,11 @@ export const en = {
   'import.unknownStatusesNote': 'Status values not understood ({kind}): {values}. Orders with them count as purchases, tickets stay as their dates say; tell us if one means refunded or closed.',
   'import.nonPurchaseNote': '{count} orders are refunded, cancelled, closed or unpaid: stored, but no purchase (no after-sale call, no spend, no VIP).',
   'import.resolvedFromNote': '{count} tickets closed in the CRM without a resolution time are taken as resolved: {updatedAt} on their last update, {openedAt} on the day they were opened.',
-  'import.progress': 'Importing {file}',
+  'progress.rows': 'rows',
+  'progress.perSecond': 'rows/s',
+  'progress.left': '{time} left',
+  'progress.saving': 'saving {rows} rows: rebuilding indexes and committing…',
   'import.detected': 'Reading {file} as {encoding}, delimiter {delimiter}',
-  'import.merging': 'Saving {rows} rows…',
 
   // --- import: user errors
   'error.kind': 'Unknown import kind "{kind}". Use one of: customers, orders, complaints, calls.',
@@ -76,6 +78,7 @@ export const en = {
   'error.noCustomers': 'No customers are stored yet: import customers first (followup import customers FILE), then the {kind} file.',
   'error.dncUnreadable': 'The do-not-call column "{column}" of {file} has a value that is not yes/no: "{value}" (line {line}). Do-not-call must be certain, so nothing was imported: correct the column (是/否, Y/N, 1/0, 勿扰/正常, √/×) or map another column with --map.',
   'error.sheetNotFound': '{file} has no sheet "{sheet}". Its sheets: {sheets}.',
+  'error.badWorkbook': '{file} is not a workbook Excel can open ({reason}): open it in Excel and save it again as .xlsx, or save it as CSV.',
   'error.oldXls': '{file} is an old Excel .xls workbook: save it as .xlsx (or CSV UTF-8) in Excel and import that file.',
   'error.workbookUnreadable': '{file} could not be read as an .xlsx workbook ({reason}). Save it again in Excel as .xlsx or CSV.',
   'error.missingColumns':
@@ -107,6 +110,8 @@ export const en = {
   // --- usage errors (exit code 2)
   'usage.unknownOption': "Unknown option {option}. See 'followup {command} --help'.",
   'usage.unknownCommand': "Unknown command {name}. See 'followup --help' for the commands.",
+  'usage.unknownOptionSuggest': "Unknown option {option}: did you mean {suggestion}? See 'followup {command} --help'.",
+  'usage.unknownCommandSuggest': "Unknown command {name}: did you mean followup {suggestion}? See 'followup --help' for the commands.",
   'usage.missingArgument': "Missing argument {argument}. See 'followup {command} --help'.",
   'usage.optionMissingArgument': 'Option {option} needs a value.',
   'usage.excessArguments': "Too many arguments. See 'followup {command} --help'.",

@@ -6,6 +6,7 @@
 // one JSON file reads about five times faster than the eleven modules it is made from.
 import { createRequire } from 'node:module';
 import type { MessageId } from './en.js';
+import { groupDigits } from '../core/numbers.js';
 import { visible } from '../core/visible.js';
 
 export type { MessageId };
@@ -40,7 +41,7 @@ export type Params = Record<string, string | number | null | undefined>;
 /**
  * The message `id` in the current language, with `{name}` placeholders filled from params and
  * plurals chosen by the language's rules (Intl.PluralRules): `{n, plural, one {# issue} other {# issues}}`,
- * where `#` is the number. Whole numbers of 10,000 and more are grouped (12,345), except ids.
+ * where `#` is the number. Whole numbers of 1,000 and more are grouped (12,345), except ids and years.
  */
 export function t(id: MessageId, params?: Params, lang: Lang = current): string {
   const template = catalog(lang)[id] ?? id;
@@ -54,13 +55,13 @@ export function t(id: MessageId, params?: Params, lang: Lang = current): string 
       if (Number.isNaN(value)) return forms.match(/other \{([^{}]*)\}/)?.[1].replace(/#/g, visible(String(given))) ?? whole;
       const byCategory = new Map([...forms.matchAll(/(\w+) \{([^{}]*)\}/g)].map((m) => [m[1], m[2]]));
       const form = byCategory.get(`=${value}`) ?? byCategory.get(pluralRules(lang).select(value)) ?? byCategory.get('other') ?? '';
-      return form.replace(/#/g, typeof given === 'number' ? formatCount(name, value, lang) : visible(given));
+      return form.replace(/#/g, typeof given === 'number' ? formatCount(name, value) : visible(given));
     })
     .replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       // A value from a file (a name, a header, a path) is shown on one line with its control characters visible.
       if (value === undefined || value === null) return whole;
-      return typeof value === 'string' ? visible(value) : formatCount(name, value, lang);
+      return typeof value === 'string' ? visible(value) : formatCount(name, value);
     });
 }
 
@@ -68,18 +69,15 @@ const rules = new Map<Lang, Intl.PluralRules>();
 const pluralRules = (lang: Lang) => rules.get(lang) ?? rules.set(lang, new Intl.PluralRules(lang)).get(lang)!;
 
 /** Ids, ports and years are never grouped. */
-const UNGROUPED = /^(id|ids|issue|year|port|line|code)$/i;
+const UNGROUPED = /^(id|ids|issue|year|years|from|to|port|line|code)$/i;
 
 /** A number as the message shows it: 12,345 for a count; 2026 and #1234 as they are. */
-export function formatCount(name: string, value: number, lang: Lang = current): string {
-  if (!Number.isInteger(value) || Math.abs(value) < 10_000 || UNGROUPED.test(name)) return String(value);
-  return groupDigits(value, lang);
+export function formatCount(name: string, value: number): string {
+  if (!Number.isInteger(value) || Math.abs(value) < 1_000 || UNGROUPED.test(name)) return String(value);
+  return groupDigits(value);
 }
 
-/** 1234567 → 1,234,567 (both languages write numbers so). */
-export function groupDigits(value: number, lang: Lang = current): string {
-  return value.toLocaleString(lang === 'zh-CN' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 20 });
-}
+export { groupDigits };
 
 /** zh, zh_CN.UTF-8, zh-Hans… → zh-CN; en, en_US → en; anything else → undefined. */
 export function parseLang(value: string | undefined): Lang | undefined {

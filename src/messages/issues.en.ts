@@ -1,5 +1,6 @@
 // Messages for the closed loop (followup issues), English. Merged into en.ts.
 export const issuesEn = {
+  'issues.filtersTitle': 'Filters (followup issues is followup issues list):',
   'issues.description': 'The issues raised on calls (问题闭环): list them, hand them to a department, mark them resolved.',
   'issues.examples':
     'Examples:\n  $ followup issues                         # open issues, overdue first\n  $ followup issues --status overdue\n  $ followup issues --status all --department 物流部 --json\n  $ followup issues assign 12 --department 售后部\n  $ followup issues resolve 12 --note "replaced the unit on 11-24"\n\nResolving an issue puts a confirmation call on the next plan; that call closes the issue, or reopens it when the customer says it is not fixed.',

@@ -2,6 +2,7 @@
 import type { issuesEn } from './issues.en.js';
 
 export const issuesZhCN: Record<keyof typeof issuesEn, string> = {
+  'issues.filtersTitle': '筛选条件（followup issues 即 followup issues list）：',
   'issues.description': '回访中记录的问题（问题闭环）：查看、转交责任部门、标记已解决。',
   'issues.examples':
     '示例：\n  $ followup issues                         # 未关闭的问题，超期的在前\n  $ followup issues --status overdue\n  $ followup issues --status all --department 物流部 --json\n  $ followup issues assign 12 --department 售后部\n  $ followup issues resolve 12 --note "11-24 已上门更换"\n\n问题标记为已解决后，下一次 plan 会安排闭环回访；回访确认后问题关闭，客户表示仍未解决则重新打开。',

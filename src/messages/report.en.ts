@@ -4,6 +4,8 @@ export const reportEn = {
   'report.examples':
     'Examples:\n  $ followup report --month 2026-11\n  $ followup report --month 2026-11 --format html --out 2026-11.html\n  $ followup report --month 2026-11 --format xlsx --out 2026-11.xlsx\n  $ followup report --month 2026-11 --format json | jq .satisfaction\n\nFormats: text (the default on a terminal), md, csv (for Excel), json (the default otherwise), html (one file with charts), xlsx (one sheet per table). With --out, the format follows the file\'s extension unless --format says otherwise.',
   'report.option.month': 'the month, YYYY-MM (default: the month of --date)',
+  'report.option.json': 'the report as JSON (the same as --format json)',
+  'report.jsonAndFormat': '--json is the JSON report: leave out --format {format}, or use --format without --json.',
   'report.option.format': 'text, md, csv, json, html or xlsx',
   'report.option.out': 'write the report to this file instead of stdout',
   'report.option.date': 'the day the report is made on (default today): overdue issues are counted as of it in the month in progress',

@@ -6,6 +6,8 @@ export const reportZhCN: Record<keyof typeof reportEn, string> = {
   'report.examples':
     '示例：\n  $ followup report --month 2026-11\n  $ followup report --month 2026-11 --format html --out 2026-11.html\n  $ followup report --month 2026-11 --format xlsx --out 2026-11.xlsx\n  $ followup report --month 2026-11 --format json | jq .satisfaction\n\n格式：text（终端中的默认格式）、md、csv（供 Excel 使用）、json（非终端时的默认格式）、html（带图表的单个文件）、xlsx（每张表一个工作表）。使用 --out 时，除非用 --format 指定，格式由文件扩展名决定。',
   'report.option.month': '月份，YYYY-MM（默认为 --date 所在的月份）',
+  'report.option.json': '以 JSON 输出报告（等同于 --format json）',
+  'report.jsonAndFormat': '--json 即 JSON 格式的报告：请去掉 --format {format}，或只用 --format 而不加 --json。',
   'report.option.format': 'text、md、csv、json、html 或 xlsx',
   'report.option.out': '把报告写入该文件，而不是输出到标准输出',
   'report.option.date': '出报告的日期（默认今天）：当月的超期问题按这一天统计',

@@ -57,9 +57,11 @@ export const zhCN: Record<MessageId, string> = {
   'import.unknownStatusesNote': '未识别的状态值（{kind}）：{values}。带这些状态的订单按有效购买计算，工单按其日期处理；如其中有表示退款或关闭的，请告知。',
   'import.nonPurchaseNote': '{count} 笔订单为已退款、已取消、已关闭或未付款：已保存，但不算购买（不触发售后回访，不计消费，不计入 VIP）。',
   'import.resolvedFromNote': '{count} 张工单在 CRM 中已关闭但没有解决时间，按已解决处理：{updatedAt} 张取最后更新时间，{openedAt} 张取创建日期。',
-  'import.progress': '正在导入 {file}',
+  'progress.rows': '行',
+  'progress.perSecond': '行/秒',
+  'progress.left': '剩余 {time}',
+  'progress.saving': '正在保存 {rows} 行：重建索引并提交…',
   'import.detected': '读取 {file}：编码 {encoding}，分隔符 {delimiter}',
-  'import.merging': '正在保存 {rows} 行…',
 
   'error.kind': '未知的导入类型“{kind}”。可用：customers、orders、complaints、calls。',
   'error.fileNotFound': '找不到文件：{path}。请检查路径，或用 - 从标准输入读取。',
@@ -72,6 +74,7 @@ export const zhCN: Record<MessageId, string> = {
   'error.noCustomers': '数据库中还没有客户：请先导入客户（followup import customers 文件），再导入{kind}文件。',
   'error.dncUnreadable': '{file} 的免打扰列“{column}”中有无法识别的值：“{value}”（第 {line} 行）。免打扰必须明确，因此本次没有导入任何数据：请改正该列（是/否、Y/N、1/0、勿扰/正常、√/×），或用 --map 指定其他列。',
   'error.sheetNotFound': '{file} 中没有名为“{sheet}”的工作表。现有工作表：{sheets}。',
+  'error.badWorkbook': '{file} 不是能打开的 Excel 工作簿（{reason}）：请用 Excel 打开后重新另存为 .xlsx，或另存为 CSV。',
   'error.oldXls': '{file} 是旧版 Excel .xls 工作簿：请在 Excel 中另存为 .xlsx（或 CSV UTF-8）后再导入。',
   'error.workbookUnreadable': '{file} 无法作为 .xlsx 工作簿读取（{reason}）。请在 Excel 中重新另存为 .xlsx 或 CSV。',
   'error.missingColumns':
@@ -99,6 +102,8 @@ export const zhCN: Record<MessageId, string> = {
 
   'usage.unknownOption': "未知选项 {option}。请查看 'followup {command} --help'。",
   'usage.unknownCommand': "未知命令 {name}。请用 'followup --help' 查看所有命令。",
+  'usage.unknownOptionSuggest': "未知选项 {option}：您是想用 {suggestion} 吗？请查看 'followup {command} --help'。",
+  'usage.unknownCommandSuggest': "未知命令 {name}：您是想用 followup {suggestion} 吗？请用 'followup --help' 查看所有命令。",
   'usage.missingArgument': "缺少参数 {argument}。请查看 'followup {command} --help'。",
   'usage.optionMissingArgument': '选项 {option} 需要一个值。',
   'usage.excessArguments': "参数过多。请查看 'followup {command} --help'。",

@@ -36,7 +36,7 @@ function verdict(r: Report): string {
 
 const numeric = (kind: Kind) => kind !== 'text';
 
-export function toText(r: Report): string {
+export function toText(r: Report, width?: number): string {
   const lines = [heading(r), verdict(r)];
   for (const table of reportTables(r)) {
     lines.push('', table.title);
@@ -46,7 +46,7 @@ export function toText(r: Report): string {
     }
     const rows = table.rows.map((row) => row.map((c, i) => formatCell(c, table.columns[i].kind)));
     const align = table.columns.map((c, i) => (i > 0 && (numeric(c.kind) || table.id === 'summary') ? 'right' : 'left') as 'left' | 'right');
-    lines.push(...renderTable(table.columns.map((c) => c.label), rows, { indent: 2, align }));
+    lines.push(...renderTable(table.columns.map((c) => c.label), rows, { indent: 2, align, width }));
   }
   return lines.join('\n');
 }

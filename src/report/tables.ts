@@ -5,7 +5,7 @@ import { ISSUE_LEVEL1, PRIORITIES } from '../core/config.js';
 import { FEEDBACK_TYPES, level2Label } from '../domain/call.js';
 import type { Figures, MonthReport, Report } from '../domain/report.js';
 import { SATISFIED_MARK } from '../domain/report.js';
-import { t, type MessageId } from '../messages/index.js';
+import { groupDigits, t, type MessageId } from '../messages/index.js';
 
 export type Kind = 'text' | 'int' | 'rate' | 'mean' | 'score' | 'seconds' | 'delta' | 'pp' | 'deltaMean' | 'deltaScore' | 'deltaSeconds';
 
@@ -241,7 +241,7 @@ export function formatCell(value: Cell, kind: Kind): string {
     case 'pp':
       return `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)} pp`;
     case 'delta':
-      return `${value > 0 ? '+' : ''}${value}`;
+      return `${value > 0 ? '+' : ''}${groupDigits(value)}`;
     case 'mean':
       return value.toFixed(2);
     case 'score':
@@ -255,7 +255,7 @@ export function formatCell(value: Cell, kind: Kind): string {
     case 'deltaSeconds':
       return `${value > 0 ? '+' : value < 0 ? '-' : ''}${duration(Math.abs(value))}`;
     default:
-      return String(value);
+      return kind === 'int' ? groupDigits(value) : String(value);
   }
 }
 

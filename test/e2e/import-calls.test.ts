@@ -285,3 +285,86 @@ describe('followup import calls: a Chinese list re-saved by Excel on Chinese Win
     expect(result.stderr).toContain('customers.csv 不是已填写的回访清单：缺少 “条目编号”（或“日期”和“客户编号”）、“回访结果” 列');
   });
 });
+
+describe('the call list as a workbook: plan --out list.xlsx, filled in Excel, import calls list.xlsx', () => {
+  it('writes a sheet of all calls and one per agent: ids and phones as text, a drop-down of outcomes, scores 1-5, a frozen filtered header', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const { dir, items } = plannedFolder('list.xlsx', 'zh-CN');
+    const file = path.join(dir, 'list.xlsx');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    expect(book.worksheets.map((s) => s.name)).toEqual([`全部 ${DATE}`, '小王', '小李']);
+    const all = book.worksheets[0];
+    expect(all.rowCount).toBe(items.length + 1);
+    for (const sheet of book.worksheets) {
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.autoFilter).toBeDefined();
+      expect(sheet.getRow(1).font?.bold).toBe(true);
+    }
+    expect(book.worksheets[1].rowCount - 1 + book.worksheets[2].rowCount - 1).toBe(items.length);
+    const header = (all.getRow(1).values as string[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    expect(header).toContain('回访结果');
+    const phone = all.getCell(2, col('电话'));
+    expect(typeof phone.value).toBe('string');
+    expect(String(phone.value)).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    expect(all.getColumn(col('电话')).numFmt).toBe('@');
+    expect(all.getColumn(col('客户编号')).numFmt).toBe('@');
+    const outcome = all.getCell(2, col('回访结果')).dataValidation;
+    expect(outcome.type).toBe('list');
+    expect(outcome.formulae[0]).toContain('未接听');
+    const score = all.getCell(2, col('满意度（1-5）')).dataValidation;
+    expect(score).toMatchObject({ type: 'whole', operator: 'between', formulae: [1, 5] });
+  });
+
+  it('reads the filled-in workbook back: each call once whichever sheet it was filled on; two sheets that disagree are refused', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const { dir, db, items } = plannedFolder('list.xlsx', 'zh-CN');
+    const file = path.join(dir, 'list.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const [all, wang] = book.worksheets;
+    const header = (all.getRow(1).values as string[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const rowOf = (sheet: typeof all, itemId: number) => {
+      for (let r = 2; r <= sheet.rowCount; r++) if (Number(sheet.getCell(r, col('条目编号')).value) === itemId) return r;
+      throw new Error(`no row for item ${itemId} on ${sheet.name}`);
+    };
+    const wangItems = items.filter((i) => i.agent === '小王');
+    const liItems = items.filter((i) => i.agent === '小李');
+    // 小王 fills in his own sheet; the team lead fills one of 小李's on the sheet of all calls;
+    // one of 小王's is filled in alike on both sheets, another differently.
+    wang.getCell(rowOf(wang, wangItems[0].id), col('回访结果')).value = '未接听';
+    wang.getCell(rowOf(wang, wangItems[1].id), col('回访结果')).value = '完成';
+    wang.getCell(rowOf(wang, wangItems[1].id), col('满意度（1-5）')).value = 4;
+    all.getCell(rowOf(all, wangItems[1].id), col('回访结果')).value = '完成';
+    all.getCell(rowOf(all, wangItems[1].id), col('满意度（1-5）')).value = 4;
+    all.getCell(rowOf(all, liItems[0].id), col('回访结果')).value = '占线';
+    all.getCell(rowOf(all, wangItems[2].id), col('回访结果')).value = '占线';
+    wang.getCell(rowOf(wang, wangItems[2].id), col('回访结果')).value = '未接听';
+    await book.xlsx.writeFile(file);
+
+    const result = run(['--lang', 'zh-CN', 'import', 'calls', 'list.xlsx', '--json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ kind: 'calls', inserted: 4, rejected: 1, encoding: 'xlsx' });
+    const calls = sheetCalls(db);
+    expect(calls.map((c) => [c.plan_item_id, c.outcome]).sort()).toEqual(
+      [
+        [wangItems[0].id, 'no-answer'],
+        [wangItems[1].id, 'completed'],
+        [liItems[0].id, 'busy'],
+        // The sheet of all calls is read first: its row is the call, the other sheet's is refused.
+        [wangItems[2].id, 'busy'],
+      ].sort(),
+    );
+    expect(calls.every((c) => c.source === 'sheet')).toBe(true);
+    // The second, different row of the same call is in the rejects file with its reason.
+    const rejects = fs.readFileSync(path.resolve(dir, summary.rejectsFile), 'utf8');
+    expect(rejects).toContain('未接听');
+    // Read again: nothing changes.
+    const again = JSON.parse(run(['import', 'calls', 'list.xlsx', '--json'], { cwd: dir }).stdout);
+    expect(again).toMatchObject({ inserted: 0, unchanged: 4, rejected: 1 });
+  });
+});

@@ -70,13 +70,13 @@ describe('followup scripts show', () => {
   it('after-sale in Chinese, from the environment or --lang', () => {
     for (const r of [zh('scripts', 'show', 'after-sale'), cli('scripts', 'show', 'after-sale', '--lang', 'zh-CN')]) {
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^售后回访 \(after-sale, 约 5 分钟\)\n/);
+      expect(r.stdout).toMatch(/^售后回访（after-sale，约 5 分钟）\n/);
       expect(r.stdout).toContain('您好，请问是王先生/女士吗？');
       expect(r.stdout).toContain('预计占用您5分钟。本次通话可能会被录音');
       expect(r.stdout).toContain('  1. [satisfaction] 整体来说，您对这次购买和服务满意吗？');
-      expect(r.stdout).toContain('(评分 1–5, 必答)');
-      expect(r.stdout).toContain('仅当 第 1 题 (satisfaction) ≤ 3 或 第 2 题 (delivery-ok) = 否 时询问');
-      expect(r.stdout).toContain('结束语:\n  非常感谢您抽出宝贵时间');
+      expect(r.stdout).toContain('（评分 1–5，必答）');
+      expect(r.stdout).toContain('仅当 第 1 题（satisfaction） ≤ 3 或 第 2 题（delivery-ok） = 否 时询问');
+      expect(r.stdout).toContain('结束语：\n  非常感谢您抽出宝贵时间');
     }
   });
   it('choices and `in` conditions are shown in words', () => {

@@ -21,6 +21,8 @@ describe('counts in messages', () => {
   it('groups the digits of large counts, never of an id', () => {
     expect(t('screen.issueCount', { n: 1234567 }, 'en')).toBe('1,234,567 issues');
     expect(t('screen.reopened', { id: 123456 }, 'en')).toContain('Issue 123456 ');
-    expect(groupDigits(1234567.5, 'zh-CN')).toBe('1,234,567.5');
+    expect(groupDigits(1234567.5)).toBe('1,234,567.5');
+    expect(groupDigits(-1234)).toBe('-1,234');
+    expect(groupDigits(999)).toBe('999');
   });
 });

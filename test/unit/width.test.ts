@@ -47,3 +47,25 @@ describe('truncateToWidth', () => {
     expect(truncateToWidth('short', 9)).toBe('short');
   });
 });
+
+describe('wrapToWidth and opening punctuation', () => {
+  it('never ends a line with an opening bracket or quote', () => {
+    const text = '流失预警：最近一次购买或联系在 2026-08-05；近 12 个月消费 ¥14,695.00（另有：高价值客户维护）';
+    for (let width = 10; width <= 60; width++) {
+      for (const line of wrapToWidth(text, width)) expect(line).not.toMatch(/[（“(]$/);
+    }
+    expect(wrapToWidth(text, 200).join('')).toBe(text);
+  });
+});
+
+describe('displayWidth', () => {
+  it('counts columns as a terminal draws them', () => {
+    expect(displayWidth('C1036 2026-11-23')).toBe(16);
+    expect(displayWidth('王丽（C1002）')).toBe(4 + 4 + 5);
+    expect(displayWidth('\x1b[31m红\x1b[0m')).toBe(2);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('👍')).toBe(2);
+    expect(displayWidth('ＡＢ')).toBe(4);
+    expect(displayWidth('a\u200db')).toBe(2);
+  });
+});
