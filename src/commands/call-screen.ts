@@ -499,6 +499,8 @@ async function askIssueField(
         'mood',
         await screen.select(t('screen.issue.mood'), [...MOODS.map((m) => ({ value: m as string | null, label: t(`issue.mood.${m}` as MessageId) })), { value: null, label: t('screen.skip') }], {
           back: true,
+          // Optional: Enter skips it.
+          default: (answers.mood as string | null | undefined) ?? null,
         }),
       );
     case 'feedback':
@@ -507,7 +509,7 @@ async function askIssueField(
         await screen.select(
           t('screen.issue.feedbackType'),
           [...FEEDBACK_TYPES.map((f) => ({ value: f as string | null, label: t(`issue.feedback.${f}` as MessageId) })), { value: null, label: t('screen.skip') }],
-          { back: true },
+          { back: true, default: (answers.feedbackType as string | null | undefined) ?? null },
         ),
       );
     case 'department': {

@@ -63,8 +63,22 @@ export function reportCommand(ctx: Context) {
       if (out && !out.stdout) {
         writeAtomically(out, body);
         ctx.out.info(t('report.wrote', { format, month, path: out.shown }));
-      } else process.stdout.write(forStandardOutput(body));
+      } else {
+        // Shown, not obeyed (control characters escaped), then coloured.
+        const shown = forStandardOutput(body);
+        process.stdout.write(format === 'text' && typeof shown === 'string' ? marked(shown, ctx) : shown);
+      }
     });
+}
+
+/** On a terminal, what needs doing stands out in colour (its ⚠ and words say it without colour too). */
+function marked(text: string, ctx: Context): string {
+  const colour = ctx.out.dataColour;
+  if (colour.level === 0) return text;
+  return text
+    .split('\n')
+    .map((line) => (line.startsWith('⚠') ? colour.bold.red(line) : line.startsWith('✓') ? colour.green(line) : line))
+    .join('\n');
 }
 
 function chooseFormat(flag: string | undefined, file: string | undefined): Format {

@@ -25,6 +25,7 @@ import {
   dropMonth,
   issueFigures,
   issueMix,
+  missedCallbacks,
   monthlyTrend,
   plannedFigures,
   problemCounts,
@@ -37,6 +38,7 @@ import {
 } from '../storage/reports.js';
 import { FEEDBACK_TYPES } from './call.js';
 import { addDays } from './calendar.js';
+import { issuesOn } from './issues.js';
 
 /** The satisfied share that reads as good (DOMAIN.md: 85% or more satisfied). */
 export const SATISFIED_MARK = 0.85;
@@ -93,6 +95,21 @@ export interface MonthReport extends Omit<Figures, 'issues'> {
 export interface Report extends MonthReport {
   previous: MonthReport;
   trend: { month: string; completed: number; satisfactionMean: number | null; satisfiedShare: number | null }[];
+  /** What needs doing, at the top of the report. */
+  actions: Actions;
+}
+
+/** The marks a month's figures are read against: satisfaction from DOMAIN.md, the others the team's own defaults. */
+export const TARGETS = { satisfiedShare: SATISFIED_MARK, coverage: 0.9, onTimeRate: 0.9 } as const;
+export type TargetFigure = keyof typeof TARGETS;
+
+export interface Actions {
+  /** Issues past the deadline promised to the customer and still open, most days late first. */
+  overdue: { id: number; customerId: string; name: string; department: string | null; dueBy: string; daysLate: number }[];
+  /** Callbacks agreed for a time that has passed, with no call since. */
+  missedCallbacks: { customerId: string; name: string; agent: string; callbackAt: string }[];
+  /** Figures under their mark. */
+  belowTarget: { figure: TargetFigure; value: number; target: number }[];
 }
 
 const rate = (n: number, d: number, digits = 4): number | null => (d > 0 ? round(n / d, digits) : null);
@@ -227,7 +244,25 @@ export function monthReport(db: Db, month: string, date: string): Report {
       satisfiedShare: r ? rate(r.satisfied, r.satResponses) : null,
     };
   });
-  return { ...report, previous, trend };
+  return { ...report, previous, trend, actions: actionsOf(db, report, month, date) };
+}
+
+function actionsOf(db: Db, report: MonthReport, month: string, date: string): Actions {
+  const range = monthRange(month);
+  // In the month in progress, as of day D (a callback due today is not missed yet); else at its end.
+  const before = date < range.until ? date : range.until;
+  const overdue = issuesOn(db, { status: 'overdue', date: before })
+    .map((i) => ({ id: i.id, customerId: i.customerId, name: i.name, department: i.department, dueBy: i.dueBy ?? '', daysLate: i.daysOverdue ?? 0 }))
+    .sort((a, b) => b.daysLate - a.daysLate || a.id - b.id);
+  const values: Record<TargetFigure, number | null> = {
+    satisfiedShare: report.satisfaction.satisfiedShare,
+    coverage: report.coverage,
+    onTimeRate: report.issues.onTimeRate,
+  };
+  const belowTarget = (Object.keys(TARGETS) as TargetFigure[])
+    .filter((figure) => values[figure] !== null && values[figure]! < TARGETS[figure])
+    .map((figure) => ({ figure, value: values[figure]!, target: TARGETS[figure] }));
+  return { overdue, missedCallbacks: missedCallbacks(db, range.from, before), belowTarget };
 }
 
 export function isMonth(text: string): boolean {

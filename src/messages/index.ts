@@ -47,13 +47,13 @@ export function t(id: MessageId, params?: Params, lang: Lang = current): string 
   const template = catalog(lang)[id] ?? id;
   if (!params) return template;
   return template
-    .replace(/\{(\w+), plural,((?: \w+ \{[^{}]*\})+)\}/g, (whole, name: string, forms: string) => {
+    .replace(/\{(\w+), plural,((?: =?\w+ \{[^{}]*\})+)\}/g, (whole, name: string, forms: string) => {
       const given = params[name];
       if (given === undefined || given === null) return whole;
       // A number given as text (already formatted) is still counted.
       const value = typeof given === 'number' ? given : Number(given.replace(/,/g, ''));
       if (Number.isNaN(value)) return forms.match(/other \{([^{}]*)\}/)?.[1].replace(/#/g, visible(String(given))) ?? whole;
-      const byCategory = new Map([...forms.matchAll(/(\w+) \{([^{}]*)\}/g)].map((m) => [m[1], m[2]]));
+      const byCategory = new Map([...forms.matchAll(/(=?\w+) \{([^{}]*)\}/g)].map((m) => [m[1], m[2]]));
       const form = byCategory.get(`=${value}`) ?? byCategory.get(pluralRules(lang).select(value)) ?? byCategory.get('other') ?? '';
       return form.replace(/#/g, typeof given === 'number' ? formatCount(name, value) : visible(given));
     })

@@ -12,8 +12,8 @@ import { visible } from '../core/visible.js';
 import { level2Label } from '../domain/call.js';
 import type { Report } from '../domain/report.js';
 import { SATISFIED_MARK } from '../domain/report.js';
-import { t, type MessageId } from '../messages/index.js';
-import { formatCell, rawCell, reportTables, type Kind, type Table } from './tables.js';
+import { groupDigits, t, type MessageId } from '../messages/index.js';
+import { formatCell, rawCell, reportTables, type Cell, type Kind, type Table } from './tables.js';
 
 export const FORMATS = ['text', 'md', 'csv', 'json', 'html', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -129,17 +129,30 @@ function barChart(id: string, title: string, data: { label: string; value: numbe
   return `<figure class="chart" id="${id}"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${bars}</svg></figure>`;
 }
 
-/** Columns for the completed calls of each month, a line for the mean satisfaction (1–5). */
+/** Columns for the completed calls of each month (axis on the left), a line for the mean satisfaction (1–5, axis on the right). */
 function trendChart(r: Report): string {
   const title = m('report.chart.trend');
-  const w = 560;
-  const h = 220;
-  const left = 40;
+  const w = 600;
+  const h = 230;
+  const left = 50;
+  const right = w - 50;
   const bottom = 190;
   const top = 20;
-  const step = (w - left - 20) / r.trend.length;
-  const maxCalls = Math.max(1, ...r.trend.map((x) => x.completed));
-  const parts: string[] = [`<line x1="${left}" y1="${bottom}" x2="${w - 10}" y2="${bottom}" class="axis"/>`];
+  const step = (right - left) / r.trend.length;
+  const maxCalls = niceMax(Math.max(1, ...r.trend.map((x) => x.completed)));
+  const parts: string[] = [
+    `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" class="axis"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" class="axis"/>`,
+    `<line x1="${right}" y1="${top}" x2="${right}" y2="${bottom}" class="axis"/>`,
+    `<text x="${left}" y="${top - 8}" text-anchor="middle" class="small">${esc(m('report.axis.calls'))}</text>`,
+    `<text x="${right}" y="${top - 8}" text-anchor="middle" class="small">${esc(m('report.axis.satisfaction'))}</text>`,
+  ];
+  for (let i = 0; i <= 4; i++) {
+    const y = bottom - (i / 4) * (bottom - top);
+    parts.push(`<line x1="${left - 4}" y1="${y}" x2="${right}" y2="${y}" class="grid"/>`);
+    parts.push(`<text x="${left - 6}" y="${y + 4}" text-anchor="end" class="small">${groupDigits(Math.round((maxCalls * i) / 4))}</text>`);
+    parts.push(`<text x="${right + 6}" y="${y + 4}" class="small">${i + 1}</text>`);
+  }
   const points: string[] = [];
   r.trend.forEach((x, i) => {
     const cx = left + step * i + step / 2;
@@ -157,24 +170,115 @@ function trendChart(r: Report): string {
   return `<figure class="chart" id="chart-trend"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${parts.join('')}</svg></figure>`;
 }
 
+/** A round top for an axis: 7 → 8, 23 → 40, 130 → 200. */
+function niceMax(value: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const f of [1, 2, 4, 5, 10]) if (f * magnitude >= value) return f * magnitude;
+  return 10 * magnitude;
+}
+
+/** The groups of tables that start a new page when printed: the summary, the breakdowns of calls and of issues, the definitions. */
+const PAGE_STARTS = new Set(['summary', 'byAgent', 'issuesByAgent', 'definitions']);
+
+/** At most this many columns in one table of the HTML report: wider ones are split, the first column repeated, so every column shows on screen and on A4. */
+const MAX_HTML_COLUMNS = 6;
+
 function htmlTable(table: Table): string {
   if (table.rows.length === 0) return `<p class="empty">${esc(m('report.empty'))}</p>`;
-  const head = table.columns.map((c, i) => `<th${i > 0 && (numeric(c.kind) || table.id === 'summary') ? ' class="num"' : ''}>${esc(c.label)}</th>`).join('');
-  const body = table.rows
-    .map((row) => `<tr>${row.map((c, i) => `<td${i > 0 && (numeric(table.columns[i].kind) || table.id === 'summary') ? ' class="num"' : ''}>${esc(formatCell(c, table.columns[i].kind))}</td>`).join('')}</tr>`)
+  const right = (i: number) => i > 0 && (numeric(table.columns[i].kind) || table.id === 'summary');
+  const parts: number[][] = [];
+  const rest = table.columns.map((_, i) => i).slice(1);
+  for (let at = 0; at < Math.max(1, rest.length); at += MAX_HTML_COLUMNS - 1) parts.push([0, ...rest.slice(at, at + MAX_HTML_COLUMNS - 1)]);
+  return parts
+    .map((columns, part) => {
+      const head = columns.map((i) => `<th${right(i) ? ' class="num"' : ''}>${esc(table.columns[i].label)}</th>`).join('');
+      const body = table.rows
+        .map((row, r) => {
+          const cells = columns.map((i) => {
+            const classes = [right(i) ? 'num' : '', changeClass(table, r, i, row[i])].filter(Boolean).join(' ');
+            return `<td${classes ? ` class="${classes}"` : ''}>${esc(formatCell(row[i] ?? null, table.columns[i].kind))}</td>`;
+          });
+          return `<tr>${cells.join('')}</tr>`;
+        })
+        .join('\n');
+      const caption = parts.length > 1 ? `<caption>${esc(m('report.tablePart', { part: part + 1, parts: parts.length }))}</caption>` : '';
+      return `<table id="table-${table.id}${parts.length > 1 ? `-${part + 1}` : ''}">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+    })
     .join('\n');
-  return `<table id="table-${table.id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** good or bad for a change that went the better or the worse way (the summary's last column). */
+function changeClass(table: Table, row: number, column: number, cell: Cell | undefined): string {
+  const better = table.better?.[row];
+  if (!better || column !== table.columns.length - 1 || cell === null || cell === undefined || typeof cell !== 'object' || !cell.value) return '';
+  return (cell.value > 0) === (better === 'up') ? 'good' : 'bad';
+}
+
+/** The satisfied share as one bar of the scores (5 and 4 green, 3 grey, 2 and 1 red), with the 85% mark. */
+function satisfactionChart(r: Report): string {
+  const title = m('report.chart.satisfiedShare');
+  const d = r.satisfactionDistribution;
+  const total = (['1', '2', '3', '4', '5'] as const).reduce((n, k) => n + d[k], 0);
+  const w = 460;
+  const barW = 400;
+  const left = 20;
+  const parts: string[] = [];
+  let x = left;
+  for (const score of ['5', '4', '3', '2', '1'] as const) {
+    const width = total > 0 ? (d[score] / total) * barW : 0;
+    if (width > 0) parts.push(`<rect x="${x.toFixed(1)}" y="24" width="${width.toFixed(1)}" height="28" class="s${score}"><title>${esc(m(`report.sat.${score}`))}: ${d[score]}</title></rect>`);
+    if (width >= 18) parts.push(`<text x="${(x + width / 2).toFixed(1)}" y="43" text-anchor="middle" class="on">${score}</text>`);
+    x += width;
+  }
+  if (total === 0) parts.push(`<rect x="${left}" y="24" width="${barW}" height="28" class="none"/>`);
+  const mark = left + SATISFIED_MARK * barW;
+  parts.push(`<line x1="${mark}" y1="14" x2="${mark}" y2="62" class="mark"/><text x="${mark}" y="10" text-anchor="middle" class="small">${Math.round(SATISFIED_MARK * 100)}%</text>`);
+  const share = r.satisfaction.satisfiedShare;
+  parts.push(`<text x="${left}" y="78" class="small">${esc(share === null ? m('report.noAnswers') : m('report.satisfiedLine', { share: formatCell(share, 'rate') }))}</text>`);
+  return `<figure class="chart" id="chart-satisfied"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} 90" width="${w}" height="90">${parts.join('')}</svg></figure>`;
+}
+
+/** The satisfied share of each agent, beside the 85% mark. */
+function agentChart(r: Report): string {
+  const title = m('report.chart.agents');
+  const agents = Object.entries(r.byAgent).filter(([name]) => name !== '-');
+  const labelWidth = Math.max(60, ...agents.map(([name]) => displayWidth(name) * 7 + 10));
+  const barMax = 300;
+  const rowH = 24;
+  const top = 18;
+  const height = top + Math.max(1, agents.length) * rowH + 10;
+  const width = labelWidth + barMax + 80;
+  const parts = agents.map(([name, f], i) => {
+    const y = top + i * rowH;
+    const share = f.satisfaction.satisfiedShare;
+    const w = share === null ? 0 : Math.round(share * barMax);
+    const below = share !== null && share < SATISFIED_MARK;
+    return (
+      `<text x="${labelWidth - 6}" y="${y + 16}" text-anchor="end">${esc(name)}</text>` +
+      `<rect x="${labelWidth}" y="${y + 4}" width="${w}" height="16" class="bar${below ? ' below' : ''}"/>` +
+      `<text x="${labelWidth + w + 6}" y="${y + 16}">${share === null ? '–' : `${below ? '▼ ' : ''}${formatCell(share, 'rate')}`} (${f.satisfaction.responses})</text>`
+    );
+  });
+  const mark = labelWidth + SATISFIED_MARK * barMax;
+  parts.push(`<line x1="${mark}" y1="${top - 4}" x2="${mark}" y2="${height - 4}" class="mark"/><text x="${mark}" y="${top - 6}" text-anchor="middle" class="small">${Math.round(SATISFIED_MARK * 100)}%</text>`);
+  return `<figure class="chart" id="chart-agents"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${parts.join('')}</svg></figure>`;
 }
 
 export function toHtml(r: Report, lang: string): string {
   const tables = reportTables(r);
   const charts = [
-    barChart('chart-issues', m('report.chart.issues'), Object.entries(r.issues.byLevel1).map(([id, value]) => ({ label: m(`issue.l1.${id}`), value }))),
+    satisfactionChart(r),
     barChart('chart-satisfaction', m('report.chart.satisfaction'), (['5', '4', '3', '2', '1'] as const).map((s) => ({ label: m(`report.sat.${s}`), value: r.satisfactionDistribution[s] }))),
+    agentChart(r),
+    barChart('chart-issues', m('report.chart.issues'), Object.entries(r.issues.byLevel1).map(([id, value]) => ({ label: m(`issue.l1.${id}`), value }))),
     trendChart(r),
   ];
   const top = r.issues.top.map((x) => `${m(`issue.l1.${x.level1}`)} / ${x.level2 ? level2Label(x.level2) : m('report.none')}`);
-  const sections = tables.map((table) => `<section><h2>${esc(table.title)}</h2>\n${htmlTable(table)}</section>`);
+  // The action list first; then the charts; then the tables, each group of breakdowns from a new page when printed.
+  const section = (table: Table) =>
+    `<section class="${table.id.startsWith('actions') ? 'action' : PAGE_STARTS.has(table.id) ? 'major' : ''}"><h2>${esc(table.title)}</h2>\n${htmlTable(table)}</section>`;
+  const actions = tables.filter((table) => table.id.startsWith('actions')).map(section);
+  const sections = tables.filter((table) => !table.id.startsWith('actions')).map(section);
   return `<!DOCTYPE html>
 <html lang="${esc(lang)}">
 <head>
@@ -182,24 +286,43 @@ export function toHtml(r: Report, lang: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(heading(r))}</title>
 <style>
-body { font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
+body { font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 .verdict { font-size: 1.05rem; }
-table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
+section.action h2 { color: #a94400; border-color: #f0c8a8; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; max-width: 100%; }
+caption { text-align: left; font-size: .8rem; color: #666; }
 th, td { border: 1px solid #ccc; padding: .25rem .5rem; } th { background: #f2f2f2; text-align: left; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+/* Chinese labels break between words, never one character a line. */
+th { word-break: keep-all; overflow-wrap: anywhere; min-width: 4em; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.good { color: #1e7b34; } td.bad { color: #b3261e; font-weight: 600; }
 .charts { display: flex; flex-wrap: wrap; gap: 2rem; }
 figure.chart { margin: 0; } figcaption { font-weight: 600; margin-bottom: .25rem; }
-svg text { font-size: 12px; fill: #222; } svg .small { font-size: 10px; }
-svg .bar { fill: #3b6ea8; } svg .bar.light { fill: #b7cbe3; } svg .axis { stroke: #999; }
+svg text { font-size: 12px; fill: #222; } svg .small { font-size: 10px; } svg text.on { fill: #fff; font-weight: 600; }
+svg .bar { fill: #3b6ea8; } svg .bar.below { fill: #d9822b; } svg .bar.light { fill: #b7cbe3; } svg .axis { stroke: #999; } svg .grid { stroke: #eee; }
 svg .line { fill: none; stroke: #c0392b; stroke-width: 2; } svg .dot { fill: #c0392b; }
-@media print { body { margin: 0; max-width: none; } section, figure { break-inside: avoid; } th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+svg .mark { stroke: #b3261e; stroke-width: 2; stroke-dasharray: 4 3; }
+svg .s5 { fill: #1e7b34; } svg .s4 { fill: #5aa469; } svg .s3 { fill: #b0b0b0; } svg .s2 { fill: #e08a6a; } svg .s1 { fill: #b3261e; } svg .none { fill: #eee; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 9pt; }
+  section, figure, table { break-inside: avoid; }
+  section.major { break-before: page; }
+  h2 { break-after: avoid; }
+  .charts { gap: 1rem; }
+  svg { max-width: 100%; height: auto; }
+  th, td.good, td.bad, svg * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  th { background: #eee !important; }
+}
 </style>
 </head>
 <body>
 <h1>${esc(heading(r))}</h1>
 <p class="verdict">${esc(verdict(r))}</p>
 ${top.length > 0 ? `<p>${esc(m('report.topLine', { problems: top.slice(0, 3).join('; ') }))}</p>` : ''}
+${actions.join('\n')}
 <div class="charts">
 ${charts.join('\n')}
 </div>
@@ -239,10 +362,17 @@ export async function toXlsx(r: Report): Promise<Buffer> {
   book.creator = 'followup';
   const used = new Set<string>();
   for (const table of reportTables(r)) {
-    const sheet = book.addWorksheet(sheetName(table.id === 'summary' ? m('report.sheet.summary') : table.title, used));
-    sheet.addRow([table.title]).font = { bold: true };
+    // The title above, the header row frozen and filtered under it; printed landscape, one page wide.
+    const sheet = book.addWorksheet(sheetName(table.id === 'summary' ? m('report.sheet.summary') : table.title, used), {
+      views: [{ state: 'frozen', ySplit: 2 }],
+      pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9, printTitlesRow: '2:2' },
+    });
+    sheet.addRow([table.title]).font = { bold: true, size: 12 };
     const header = sheet.addRow(table.columns.map((c) => c.label));
     header.font = { bold: true };
+    header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+    header.alignment = { vertical: 'middle', wrapText: true };
+    sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: table.columns.length } };
     for (const row of table.rows) {
       const added = sheet.addRow(
         row.map((c, i) => {

@@ -19,6 +19,8 @@ export interface Table {
   title: string;
   columns: { label: string; kind: Kind }[];
   rows: Cell[][];
+  /** For a table of changes (the summary): which way each row's figure is better, for colour. */
+  better?: ('up' | 'down' | null)[];
 }
 
 const m = (id: string, params?: Record<string, string | number>) => t(id as MessageId, params);
@@ -56,8 +58,11 @@ function summary(r: MonthReport, p: MonthReport): Table {
     ['report.row.averageDuration', r.averageDurationSeconds, p.averageDurationSeconds, 'seconds'],
   ];
   const label = (id: string) => (id === 'report.row.averageDuration' ? m(id, { count: r.durationCalls }) : m(id as MessageId));
+  const LOWER_IS_BETTER = new Set(['report.row.detractors', 'report.row.repeatRate', 'report.row.overdue', 'report.row.averageAttempts']);
+  const NEITHER = new Set(['report.row.averageDuration', 'report.row.issues', 'report.row.passives']);
   return {
     id: 'summary',
+    better: rows.map(([id]) => (NEITHER.has(id) ? null : LOWER_IS_BETTER.has(id) ? 'down' : 'up')),
     title: m('report.t.summary', { month: r.month, previous: p.month }),
     columns: [
       { label: m('report.col.figure'), kind: 'text' },
@@ -146,6 +151,7 @@ export function reportTables(report: Report): Table[] {
   });
   const satTotal = Object.values(r.satisfactionDistribution).reduce((a, b) => a + b, 0);
   return [
+    ...actionTables(r),
     summary(r, p),
     countTable('issuesByLevel1', m('report.t.byLevel1'), m('report.col.level1'), [...ISSUE_LEVEL1], r.issues.byLevel1, p.issues.byLevel1, l1),
     {
@@ -239,9 +245,9 @@ export function formatCell(value: Cell, kind: Kind): string {
     case 'rate':
       return `${(value * 100).toFixed(1)}%`;
     case 'pp':
-      return `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)} pp`;
+      return `${arrow(value)}${value > 0 ? '+' : ''}${(value * 100).toFixed(1)} pp`;
     case 'delta':
-      return `${value > 0 ? '+' : ''}${groupDigits(value)}`;
+      return `${arrow(value)}${value > 0 ? '+' : ''}${groupDigits(value)}`;
     case 'mean':
       return value.toFixed(2);
     case 'score':
@@ -249,15 +255,18 @@ export function formatCell(value: Cell, kind: Kind): string {
     case 'seconds':
       return duration(value);
     case 'deltaMean':
-      return `${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(2)}`;
+      return `${arrow(value)}${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(2)}`;
     case 'deltaScore':
-      return `${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(1)}`;
+      return `${arrow(value)}${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(1)}`;
     case 'deltaSeconds':
-      return `${value > 0 ? '+' : value < 0 ? '-' : ''}${duration(Math.abs(value))}`;
+      return `${arrow(value)}${value > 0 ? '+' : value < 0 ? '-' : ''}${duration(Math.abs(value))}`;
     default:
       return kind === 'int' ? groupDigits(value) : String(value);
   }
 }
+
+/** ▲ for a rise, ▼ for a fall: a change reads at a glance (the sign is there too, and colour in HTML). */
+const arrow = (value: number) => (value > 0 ? '▲ ' : value < 0 ? '▼ ' : '');
 
 /** 95 → 1:35, 3725 → 1:02:05: a duration as people read it. */
 export function duration(seconds: number): string {
@@ -272,4 +281,43 @@ export function duration(seconds: number): string {
 export function rawCell(value: Cell, kind: Kind): { value: string | number | null; kind: Kind } {
   if (value !== null && typeof value === 'object') return value;
   return { value, kind };
+}
+
+/** What needs doing: issues past their promised deadline, callbacks nobody made, figures under their mark. */
+function actionTables(r: Report): Table[] {
+  const a = r.actions;
+  return [
+    {
+      id: 'actionsOverdue',
+      title: m('report.t.actionsOverdue', { count: a.overdue.length }),
+      columns: [
+        { label: m('report.col.issue'), kind: 'text' },
+        { label: m('report.col.customer'), kind: 'text' },
+        { label: m('report.col.department'), kind: 'text' },
+        { label: m('report.col.dueBy'), kind: 'text' },
+        { label: m('report.col.daysLate'), kind: 'int' },
+      ],
+      rows: a.overdue.map((i) => [`#${i.id}`, `${i.name} (${i.customerId})`, i.department ?? m('report.none'), i.dueBy, i.daysLate]),
+    },
+    {
+      id: 'actionsCallbacks',
+      title: m('report.t.actionsCallbacks', { count: a.missedCallbacks.length }),
+      columns: [
+        { label: m('report.col.customer'), kind: 'text' },
+        { label: m('report.col.agent'), kind: 'text' },
+        { label: m('report.col.callbackAt'), kind: 'text' },
+      ],
+      rows: a.missedCallbacks.map((c) => [`${c.name} (${c.customerId})`, c.agent, c.callbackAt.replace('T', ' ')]),
+    },
+    {
+      id: 'actionsTargets',
+      title: m('report.t.actionsTargets', { count: a.belowTarget.length }),
+      columns: [
+        { label: m('report.col.figure'), kind: 'text' },
+        { label: r.month, kind: 'rate' },
+        { label: m('report.col.target'), kind: 'rate' },
+      ],
+      rows: a.belowTarget.map((b) => [m(`report.target.${b.figure}`), b.value, b.target]),
+    },
+  ];
 }

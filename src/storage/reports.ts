@@ -241,3 +241,26 @@ export function monthlyTrend(db: Db, from: string, until: string): TrendRow[] {
     )
     .all({ from, until }) as TrendRow[];
 }
+
+export interface MissedCallbackRow {
+  customerId: string;
+  name: string;
+  agent: string;
+  callbackAt: string;
+}
+
+/**
+ * Callbacks the customer agreed to, for a time in [from, before), after which nobody called them:
+ * no later call of the customer at all, whatever its outcome.
+ */
+export function missedCallbacks(db: Db, from: string, before: string): MissedCallbackRow[] {
+  return db
+    .prepare(
+      `SELECT c.customer_id AS customerId, cu.name AS name, c.agent AS agent, c.callback_at AS callbackAt
+         FROM calls c JOIN customers cu ON cu.id = c.customer_id
+        WHERE c.outcome = 'callback' AND c.callback_at >= ? AND c.callback_at < ?
+          AND NOT EXISTS (SELECT 1 FROM calls later WHERE later.customer_id = c.customer_id AND later.id <> c.id AND later.started_at >= substr(c.callback_at, 1, 10))
+        ORDER BY c.callback_at, c.customer_id`,
+    )
+    .all(from, before) as MissedCallbackRow[];
+}

@@ -131,7 +131,7 @@ describe('followup call: the screen in a terminal', () => {
         press('2\r'); // dissatisfied
       }
       await term.waitFor(/\? Feedback type:\n(?:[❯ ] \d\. [^\n]*\n)+/);
-      press('4\r'); // skip
+      press('\r'); // skip: the default, Enter
       const department = (await term.waitFor(/\? Responsible department \(Enter keeps the one shown\): \(([^)]+)\)/))[1];
       press('\r');
       await term.waitFor('? Promise an answer within how many working days? (Enter keeps the number shown): (3)');

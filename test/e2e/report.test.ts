@@ -199,7 +199,7 @@ describe('followup report: the other formats', () => {
     }
   });
 
-  it('html: one self-contained file, three charts, the definitions, readable when printed', () => {
+  it('html: one self-contained file, five charts, the definitions, readable when printed', () => {
     const result = report('--out', 'november.html');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
@@ -210,12 +210,13 @@ describe('followup report: the other formats', () => {
     // No network: no URL at all, no external script, style sheet or image.
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
-    expect(html.match(/<svg/g)).toHaveLength(3);
-    for (const id of ['chart-issues', 'chart-satisfaction', 'chart-trend']) expect(html).toMatch(new RegExp(`id="${id}"[^>]*>.*?<svg`, 's'));
+    expect(html.match(/<svg/g)).toHaveLength(5);
+    for (const id of ['chart-satisfied', 'chart-satisfaction', 'chart-agents', 'chart-issues', 'chart-trend']) expect(html).toMatch(new RegExp(`id="${id}"[^>]*>.*?<svg`, 's'));
     expect(html).toContain('@media print');
     expect(html).toContain('id="table-definitions"');
     expect(html).toContain('completed calls / planned items (回访覆盖率)');
-    expect(html).toContain('id="table-byAgent"');
+    expect(html).toContain('id="table-byAgent-1"');
+    expect(html).toContain('id="table-byAgent-2"');
   });
 
   it('xlsx: one sheet per table, numbers as numbers, rates formatted as percentages', async () => {
@@ -224,7 +225,9 @@ describe('followup report: the other formats', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(path.join(dir, 'november.xlsx'));
     const names = book.worksheets.map((s) => s.name);
-    expect(names).toHaveLength(15);
+    // Three sheets of things to do first, then the figures.
+    expect(names).toHaveLength(18);
+    expect(names.slice(0, 3).every((n) => /^(⚠ To do|✓ )/.test(n))).toBe(true);
     expect(names).toEqual(expect.arrayContaining(['Summary', 'Issues by category (level 1)', 'By agent', 'By segment', 'By scenario', 'The last six months', 'How each figure is computed']));
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getRow(1).getCell(1).value).toBe('Summary: 2026-11 against 2026-10');
@@ -242,6 +245,15 @@ describe('followup report: the other formats', () => {
     expect(rowOf('Contact rate').getCell(2).numFmt).toBe('0.0%');
     expect(rowOf('Contact rate').getCell(3).value).toBeNull();
     expect(typeof rowOf('Mean satisfaction (1–5)').getCell(2).value).toBe('number');
+    // Changes keep their sign in the format; durations are minutes and seconds.
+    expect(rowOf('Planned').getCell(4).numFmt).toBe('+0;-0;0');
+    // Every sheet: the header frozen and filtered, on a fill; printed landscape, one page wide.
+    for (const sheet of book.worksheets) {
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+      expect(sheet.autoFilter).toBeDefined();
+      expect(sheet.getRow(2).fill).toMatchObject({ type: 'pattern', pattern: 'solid' });
+      expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
+    }
     const agents = book.getWorksheet('By agent')!;
     expect(agents.getRow(3).getCell(1).value).toBe('小李');
     expect(agents.getRow(3).getCell(3).value).toBe(2); // attempted
@@ -254,7 +266,7 @@ describe('followup report: the other formats', () => {
     expect(result.stdout.subarray(0, 2).toString('latin1')).toBe('PK');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(result.stdout as unknown as ArrayBuffer);
-    expect(book.worksheets).toHaveLength(15);
+    expect(book.worksheets).toHaveLength(18);
   });
 
   it('with --out the format follows the extension, --format wins', () => {

@@ -1,5 +1,6 @@
 // Counts in messages: English plurals by Intl.PluralRules, Chinese without; big counts grouped, ids not.
 import { describe, expect, it } from 'vitest';
+import { en } from '../../src/messages/en.js';
 import { groupDigits, t } from '../../src/messages/index.js';
 
 describe('counts in messages', () => {
@@ -13,9 +14,19 @@ describe('counts in messages', () => {
   });
 
   it('takes an exact form before the plural rule, and a count given as text', () => {
-    expect(t('screen.resumeLost', { name: 'A', agent: 'B', answers: 0 }, 'en')).toContain('nothing was saved');
-    expect(t('screen.resumeLost', { name: 'A', agent: 'B', answers: 1 }, 'en')).toContain('the answer you saved is kept');
+    expect(t('screen.resumeLost', { name: 'A', agent: 'B', answers: 0 }, 'en')).toBe('Your unfinished call with A was handed to B after it timed out; nothing was saved.');
+    expect(t('screen.resumeLost', { name: 'A', agent: 'B', answers: 1 }, 'en')).toBe('Your unfinished call with A was handed to B after it timed out; the answer you saved is kept.');
+    expect(t('screen.resumeLost', { name: 'A', agent: 'B', answers: 3 }, 'en')).toBe('Your unfinished call with A was handed to B after it timed out; the 3 answers you saved are kept.');
     expect(t('screen.issueCount', { n: '12,000' }, 'en')).toBe('12,000 issues');
+  });
+
+  it('leaves no plural syntax in any message of either catalog', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      for (const id of Object.keys(en) as (keyof typeof en)[]) {
+        const params = Object.fromEntries([...en[id].matchAll(/\{(\w+)[,}]/g)].map((m) => [m[1], 2]));
+        expect(t(id, params, lang)).not.toMatch(/plural,|\{=?\w+ \{/);
+      }
+    }
   });
 
   it('groups the digits of large counts, never of an id', () => {

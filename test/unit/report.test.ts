@@ -599,6 +599,31 @@ describe('monthReport: months with nothing to divide by', () => {
   });
 });
 
+describe('the action list', () => {
+  it('lists the overdue issues, the callbacks nobody made and the figures under their mark', () => {
+    twoMonths();
+    customer('K');
+    customer('L');
+    const k = item('2026-11-10', 'K', 'after-sale', '小王', 'done', []);
+    const l = item('2026-11-10', 'L', 'after-sale', '小李', 'done', []);
+    // K agreed to a callback on the 12th and nobody called; L's callback was made.
+    db.prepare(`UPDATE calls SET callback_at = ? WHERE id = ?`).run('2026-11-12T15:00', call(k, '2026-11-10T10:00:00', '2026-11-10T10:02:00', 'callback'));
+    db.prepare(`UPDATE calls SET callback_at = ? WHERE id = ?`).run('2026-11-12T10:00', call(l, '2026-11-10T11:00:00', '2026-11-10T11:02:00', 'callback'));
+    call(item('2026-11-12', 'L', 'callback', '小李', 'done', []), '2026-11-12T10:05:00', '2026-11-12T10:09:00', 'completed', { satisfaction: 5 });
+    const r = monthReport(db, '2026-11', '2026-11-30');
+    expect(r.actions.missedCallbacks).toEqual([{ customerId: 'K', name: '客户K', agent: '小王', callbackAt: '2026-11-12T15:00' }]);
+    expect(r.actions.overdue).toHaveLength(r.issues.overdue);
+    expect(r.actions.overdue.map((i) => i.daysLate)).toEqual([...r.actions.overdue.map((i) => i.daysLate)].sort((a, b) => b - a));
+    expect(r.actions.belowTarget.map((b) => b.figure)).toContain('coverage');
+    for (const b of r.actions.belowTarget) expect(b.value).toBeLessThan(b.target);
+    // As of the 11th, K's callback is not due yet: nothing missed.
+    expect(monthReport(db, '2026-11', '2026-11-11').actions.missedCallbacks).toEqual([]);
+    const text = toText(r);
+    expect(text.indexOf('⚠ To do')).toBeLessThan(text.indexOf('Summary:'));
+    expect(text).toContain('⚠ To do: 1 callback agreed and not made');
+  });
+});
+
 describe('the tables and formats', () => {
   it('the summary compares with the month before; rates change in percentage points', () => {
     twoMonths();
@@ -609,10 +634,13 @@ describe('the tables and formats', () => {
     expect(row('Coverage')).toEqual(['Coverage', { value: 0.6, kind: 'rate' }, { value: 0.6667, kind: 'rate' }, { value: -0.0667, kind: 'pp' }]);
     expect(row('Overdue open issues')).toEqual(['Overdue open issues', { value: 3, kind: 'int' }, { value: 1, kind: 'int' }, { value: 2, kind: 'delta' }]);
     const text = toText(r);
-    expect(text).toMatch(/Coverage\s+60\.0%\s+66\.7%\s+-6\.7 pp/);
+    expect(text).toMatch(/Coverage\s+60\.0%\s+66\.7%\s+▼ -6\.7 pp/);
     expect(text).toMatch(/Satisfied customers: 60\.0%, below the 85% mark\. ⚠ 3 issues are past the deadline/);
     // Every table is there, the definitions last, one row per defined figure.
     expect(reportTables(r).map((t) => t.id)).toEqual([
+      'actionsOverdue',
+      'actionsCallbacks',
+      'actionsTargets',
       'summary',
       'issuesByLevel1',
       'issuesByLevel2',
@@ -679,13 +707,13 @@ describe('months', () => {
 describe('month-over-month changes carry their sign', () => {
   it('for every kind of figure', async () => {
     const { formatCell, duration } = await import('../../src/report/tables.js');
-    expect(formatCell(0.69, 'deltaMean')).toBe('+0.69');
-    expect(formatCell(-0.5, 'deltaMean')).toBe('-0.50');
-    expect(formatCell(-90, 'deltaSeconds')).toBe('-1:30');
-    expect(formatCell(75, 'deltaSeconds')).toBe('+1:15');
-    expect(formatCell(0.215, 'pp')).toBe('+21.5 pp');
-    expect(formatCell(3, 'delta')).toBe('+3');
-    expect(formatCell(-12.5, 'deltaScore')).toBe('-12.5');
+    expect(formatCell(0.69, 'deltaMean')).toBe('▲ +0.69');
+    expect(formatCell(-0.5, 'deltaMean')).toBe('▼ -0.50');
+    expect(formatCell(-90, 'deltaSeconds')).toBe('▼ -1:30');
+    expect(formatCell(75, 'deltaSeconds')).toBe('▲ +1:15');
+    expect(formatCell(0.215, 'pp')).toBe('▲ +21.5 pp');
+    expect(formatCell(3, 'delta')).toBe('▲ +3');
+    expect(formatCell(-12.5, 'deltaScore')).toBe('▼ -12.5');
     expect(formatCell(0, 'deltaMean')).toBe('0.00');
     expect(duration(3725)).toBe('1:02:05');
   });
