@@ -5,8 +5,8 @@ import { eastAsianWidth } from 'get-east-asian-width';
 
 /** Terminal escapes (colour, OSC) take no columns. */
 const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
-/** Combining marks, zero-width joiners and variation selectors take none either. */
-const ZERO_WIDTH = /[\p{Mark}\p{Default_Ignorable_Code_Point}]/u;
+/** Combining marks, zero-width joiners and variation selectors take none either (compiled when first needed: a few ms). */
+let zeroWidth: RegExp | undefined;
 
 /**
  * Columns `text` takes in a terminal: Chinese characters, full-width forms and wide emoji take two
@@ -19,7 +19,8 @@ export function displayWidth(text: string): number {
   let width = 0;
   for (const ch of text.replace(ESCAPES, '')) {
     const code = ch.codePointAt(0)!;
-    if (code < 0x20 || (code >= 0x7f && code < 0xa0) || ZERO_WIDTH.test(ch)) continue;
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0)) continue;
+    if (code >= 0x300 && (zeroWidth ??= /[\p{Mark}\p{Default_Ignorable_Code_Point}]/u).test(ch)) continue;
     width += eastAsianWidth(code);
   }
   return width;

@@ -177,7 +177,7 @@ function migrate(db: Db, file: string, readonly: boolean): void {
     db.transaction(() => {
       const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (again) return;
-      db.exec(migration.sql);
+      db.exec(migration.sql());
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

@@ -1,9 +1,8 @@
-// What agents record on a call: each answer as it is given, the issues the customer raised, and
-// how each attempt ended. A call row exists from the moment the agent says the customer was
-// reached (outcome still NULL, ended_at NULL: "in progress"), so answers saved one by one always
-// belong to a call and an interrupted call can be resumed. A call that was given up has ended_at
-// set and no outcome; the planner ignores it.
-export const sql = `
+-- What agents record on a call: each answer as it is given, the issues the customer raised, and
+-- how each attempt ended. A call row exists from the moment the agent says the customer was
+-- reached (outcome still NULL, ended_at NULL: "in progress"), so answers saved one by one always
+-- belong to a call and an interrupted call can be resumed. A call that was given up has ended_at
+-- set and no outcome; the planner ignores it.
 ALTER TABLE calls ADD COLUMN plan_date TEXT;                     -- the list it was made from
 ALTER TABLE calls ADD COLUMN segments TEXT;                      -- the customer's segments on that list (JSON), for reports
 ALTER TABLE calls ADD COLUMN duration_seconds INTEGER;           -- ended_at − started_at, kept by the triggers below
@@ -98,4 +97,3 @@ CREATE TABLE issues (
 CREATE INDEX issues_by_customer ON issues (customer_id, created_at);
 CREATE INDEX issues_by_status ON issues (status, due_by);
 CREATE INDEX issues_by_call ON issues (call_id);
-`;

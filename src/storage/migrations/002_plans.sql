@@ -1,9 +1,8 @@
-// The daily call lists and the calls made from them.
-//
-// A plan item is one customer on one day's list (UNIQUE plan_date, customer_id: the most urgent
-// reason wins, the others are kept in `reasons`). Items keep their status across re-plans of the
-// same day, so re-running `followup plan` never duplicates or takes back work already claimed.
-export const sql = `
+-- The daily call lists and the calls made from them.
+--
+-- A plan item is one customer on one day's list (UNIQUE plan_date, customer_id: the most urgent
+-- reason wins, the others are kept in `reasons`). Items keep their status across re-plans of the
+-- same day, so re-running `followup plan` never duplicates or takes back work already claimed.
 CREATE TABLE plan_items (
   id          INTEGER PRIMARY KEY,
   plan_date   TEXT NOT NULL,              -- YYYY-MM-DD: the day the call is on the list
@@ -49,4 +48,3 @@ CREATE TABLE customer_flags (
   do_not_call_at   TEXT,                  -- the customer asked on a call never to be called again
   wrong_number_at  TEXT                   -- the number reached someone else: the lead should fix it
 );
-`;

@@ -1,9 +1,8 @@
-// What an export's statuses mean. A refunded, cancelled, closed or unpaid order is no purchase: it
-// triggers no call and counts toward no spend, order count or segment (`counts` = 0), but it is
-// kept, with the status as the export wrote it and its normalised state, so nothing is lost and a
-// later export that changes the status updates it. A ticket closed in the CRM without a resolution
-// time is resolved as of the best date its row offers, and `resolved_from` says which.
-export const sql = `
+-- What an export's statuses mean. A refunded, cancelled, closed or unpaid order is no purchase: it
+-- triggers no call and counts toward no spend, order count or segment (`counts` = 0), but it is
+-- kept, with the status as the export wrote it and its normalised state, so nothing is lost and a
+-- later export that changes the status updates it. A ticket closed in the CRM without a resolution
+-- time is resolved as of the best date its row offers, and `resolved_from` says which.
 ALTER TABLE orders ADD COLUMN status TEXT;           -- as the export wrote it (订单状态 / 交易状态 …)
 -- normalised: paid, shipped, completed, unpaid, refunding, refunded, cancelled, closed, other; NULL: no status given
 ALTER TABLE orders ADD COLUMN state TEXT;
@@ -39,4 +38,3 @@ INSERT INTO plan_runs (plan_date, planned_at)
 -- (a customer without a usable phone): counted beside rejected.
 ALTER TABLE imports ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE imports ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
-`;

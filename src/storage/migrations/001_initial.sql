@@ -1,9 +1,8 @@
-// The CRM's records as imported. Ids are the CRM's own (text), so a re-import of a newer export
-// updates the same rows. Dates are ISO-8601 text, money integer fen: both portable to PostgreSQL.
-// The big tables are ordinary rowid tables: rows are appended whatever order the export's ids come
-// in, and only the narrow primary-key index takes the random inserts (measured: a WITHOUT ROWID
-// table, whose wide rows live in the key's B-tree, loaded 3M orders in random id order 2x slower).
-export const sql = `
+-- The CRM's records as imported. Ids are the CRM's own (text), so a re-import of a newer export
+-- updates the same rows. Dates are ISO-8601 text, money integer fen: both portable to PostgreSQL.
+-- The big tables are ordinary rowid tables: rows are appended whatever order the export's ids come
+-- in, and only the narrow primary-key index takes the random inserts (measured: a WITHOUT ROWID
+-- table, whose wide rows live in the key's B-tree, loaded 3M orders in random id order 2x slower).
 CREATE TABLE imports (
   id          INTEGER PRIMARY KEY,
   kind        TEXT NOT NULL CHECK (kind IN ('customers', 'orders', 'complaints')),
@@ -63,4 +62,3 @@ CREATE TABLE complaints (
   import_id   INTEGER NOT NULL REFERENCES imports (id)
 );
 CREATE INDEX complaints_by_customer ON complaints (customer_id, opened_at);
-`;
