@@ -148,10 +148,16 @@ function commanderExit(error: CommanderError, out: Output, program: Command | un
   const messages: Record<string, () => string> = {
     'commander.unknownOption': () =>
       suggestion ? t('usage.unknownOptionSuggest', { option: quoted, command, suggestion }) : t('usage.unknownOption', { option: quoted, command }),
-    'commander.unknownCommand': () => (suggestion ? t('usage.unknownCommandSuggest', { name: quoted, suggestion }) : t('usage.unknownCommand', { name: quoted })),
+    // A subcommand's suggestion (scripts shw → show) is said with its command: followup scripts show.
+    'commander.unknownCommand': () =>
+      suggestion ? t('usage.unknownCommandSuggest', { name: quoted, suggestion: command ? `${command} ${suggestion}` : suggestion }) : t('usage.unknownCommand', { name: quoted }),
     'commander.missingArgument': () => t('usage.missingArgument', { argument: quoted, command }),
     'commander.optionMissingArgument': () => t('usage.optionMissingArgument', { option: quoted }),
-    'commander.excessArguments': () => t('usage.excessArguments', { command }),
+    'commander.excessArguments': () => {
+      // `followup issues lst`: the default subcommand took a mistyped one as its argument.
+      const sub = nearestSubcommand(program, argv, command);
+      return sub ? t('usage.unknownCommandSuggest', { name: sub.typed, suggestion: `${command} ${sub.name}` }) : t('usage.excessArguments', { command });
+    },
   };
   out.error(messages[error.code]?.() ?? error.message.replace(/^error: /, ''));
   return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
@@ -163,3 +169,28 @@ function findCommandName(program: Command | undefined, argv: string[]): string |
   return argv.find((a) => names.has(a));
 }
 
+
+/** A subcommand of `command` the word after it is one or two letters away from (lst → list). */
+function nearestSubcommand(program: Command | undefined, argv: string[], command: string): { typed: string; name: string } | undefined {
+  const parent = program?.commands.find((c) => c.name() === command);
+  const typed = argv[argv.indexOf(command) + 1];
+  if (!parent || parent.commands.length === 0 || typed === undefined || typed.startsWith('-')) return undefined;
+  const names = parent.commands.map((c) => c.name()).filter((n) => n !== 'help');
+  if (names.includes(typed)) return undefined;
+  const best = names.map((name) => ({ name, distance: editDistance(typed, name) })).sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= 2 && best.distance < best.name.length ? { typed, name: best.name } : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}

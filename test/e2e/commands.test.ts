@@ -340,3 +340,23 @@ describe('help', () => {
     });
   }
 });
+
+describe('a mistyped command or option', () => {
+  it('suggests the command, the subcommand or the option meant, in one line, exit 2', () => {
+    const cases: [string[], string][] = [
+      [['pln'], 'Unknown command pln: did you mean followup plan?'],
+      [['issues', 'lst'], 'Unknown command lst: did you mean followup issues list?'],
+      [['scripts', 'shw', 'after-sale'], 'Unknown command shw: did you mean followup scripts show?'],
+      [['plan', '--dat', '2026-11-23'], "Unknown option --dat: did you mean --date? See 'followup plan --help'."],
+      [['xyzzy'], "Unknown command xyzzy. See 'followup --help' for the commands."],
+      [['issues', 'list', 'extra'], "Too many arguments. See 'followup issues --help'."],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toContain(message);
+    }
+    expect(cli('--lang', 'zh-CN', 'reprot').stderr).toContain('未知命令 reprot：您是想用 followup report 吗？');
+  });
+});
